@@ -1,0 +1,32 @@
+package ai.causeflow.dbaccess.core;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One column of a result: its name as it appears in each row, the database's type name, and where
+ * the backend knows it, the {@code schema.table} the value was read from (used by column masking
+ * rules such as {@code public.users.email}).
+ *
+ * <p>Thread-safety: immutable value.
+ *
+ * @param name the key of this column in every row map
+ * @param type the database's type name ({@code int4}, {@code jsonb}, {@code string}...)
+ * @param sourceTable {@code schema.table} (or collection) the column comes from, or null if it is
+ *     computed or unknown
+ */
+public record Column(String name, String type, @Nullable String sourceTable) {
+  public Column {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+  }
+
+  public Column(String name, String type) {
+    this(name, type, null);
+  }
+
+  /** {@code sourceTable.name} when the source is known, otherwise just the name. */
+  public String qualifiedName() {
+    return sourceTable == null ? name : sourceTable + "." + name;
+  }
+}

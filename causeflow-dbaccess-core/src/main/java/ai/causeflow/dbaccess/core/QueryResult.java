@@ -1,0 +1,60 @@
+package ai.causeflow.dbaccess.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The answer to a request, after masking. Each row is an insertion-ordered map from column name to
+ * a JSON-compatible value: null, Boolean, Number (Long, Integer, Double or BigDecimal), String,
+ * List or Map (nested JSON, masked inside too). Values that a double would round (big numerics,
+ * 64-bit integers beyond 2^53) arrive as strings, as the protocol says.
+ *
+ * <pre>{@code
+ * QueryResult r = ds.execute(QueryRequest.query("SELECT id, email FROM users").limit(10).build());
+ * for (Map<String, Object> row : r.rows()) { ... row.get("email") ... }   // "***@***.***"
+ * if (r.truncated()) { ... more rows existed than were returned ... }
+ * r.metadata().patternsApplied();                                        // {email=10}
+ * }</pre>
+ *
+ * <p>{@link #toString()} prints the shape, never the rows. Thread-safety: immutable value (rows and
+ * nested values are unmodifiable copies).
+ *
+ * @param columns the columns, in order (after masking rules that drop columns)
+ * @param rows the rows, at most the effective row limit
+ * @param rowCount {@code rows.size()}
+ * @param truncated true when more rows existed (or the byte cap stopped reading)
+ * @param metadata masking counts, timing and limits
+ */
+public record QueryResult(
+    List<Column> columns,
+    List<Map<String, @Nullable Object>> rows,
+    int rowCount,
+    boolean truncated,
+    ResultMetadata metadata) {
+
+  public QueryResult {
+    Objects.requireNonNull(columns, "columns");
+    Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(metadata, "metadata");
+    columns = List.copyOf(columns);
+    List<Map<String, @Nullable Object>> copy = new ArrayList<>(rows.size());
+    for (Map<String, @Nullable Object> row : rows) {
+      copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(row)));
+    }
+    rows = Collections.unmodifiableList(copy);
+    if (rowCount != rows.size()) {
+      throw new IllegalArgumentException("rowCount " + rowCount + " != rows " + rows.size());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "QueryResult[columns=" + columns.size() + ", rowCount=" + rowCount + ", truncated="
+        + truncated + ", metadata=" + metadata + "]";
+  }
+}

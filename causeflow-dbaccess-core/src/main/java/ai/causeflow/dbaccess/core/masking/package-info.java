@@ -1,0 +1,7 @@
+/**
+ * The masking stage of the pipeline: every row and every audited statement passes through it.
+ */
+@NullMarked
+package ai.causeflow.dbaccess.core.masking;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,31 @@
+package ai.causeflow.dbaccess.core.spi;
+
+import ai.causeflow.dbaccess.core.Column;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A forward-only stream of rows from one execution. The pipeline reads at most {@code limit + 1}
+ * rows and then closes it, so a backend must fetch lazily (a cursor / fetch size), never load the
+ * whole result.
+ *
+ * <p>Row maps may be reused or mutable; the pipeline copies what it keeps. Values must be
+ * JSON-compatible (see {@link ai.causeflow.dbaccess.core.QueryResult}). Column names must be unique
+ * within a row.
+ *
+ * <p>Thread-safety: used by one thread; {@link #close()} may be called from another thread only via
+ * the cancel hook registered with {@link ExecutionContext#onCancel(Runnable)}.
+ */
+public interface RowCursor extends AutoCloseable {
+
+  /** The columns, known before the first row (for documents: the best knowledge so far). */
+  List<Column> columns();
+
+  /** The next row, or null at the end. */
+  @Nullable Map<String, @Nullable Object> next();
+
+  /** Releases the cursor; idempotent; must end the database work (e.g. roll back). */
+  @Override
+  void close();
+}
