@@ -318,7 +318,7 @@ class PostgresQueryValidatorTest {
   @Test
   void parseTimeoutIsEnforced() {
     PostgresQueryValidator patient = PostgresQueryValidator.builder().maxLength(1_000_000)
-        .cacheSize(0).build();
+        .parseTimeout(java.time.Duration.ofMinutes(1)).cacheSize(0).build();
     PostgresQueryValidator hasty = PostgresQueryValidator.builder().maxLength(1_000_000)
         .parseTimeout(java.time.Duration.ofMillis(1)).cacheSize(0).build();
     StringBuilder big = new StringBuilder("SELECT ");
