@@ -290,6 +290,18 @@ class PostgresQueryValidatorTest {
         .hasMessageContaining("*.password*");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"to_json", "to_jsonb", "row_to_json", "concat", "quote_literal",
+      "quote_nullable", "json_build_array", "jsonb_build_array", "array_agg", "json_agg",
+      "jsonb_agg", "any_value", "record_out", "record_send", "hash_record", "num_nonnulls"})
+  void attributeNotationFunctionCallsAreWholeRowReferences(String fn) {
+    // PostgreSQL reads u.to_json as to_json(u): the whole row, blocked columns included
+    refused("SELECT u." + fn + " FROM users u", columns, ErrorCode.COLUMN_NOT_ALLOWED)
+        .hasMessageContaining("public.users");
+    assertThat(ok("SELECT o." + fn + " FROM orders o", columns).tables())
+        .containsExactly("public.orders");
+  }
+
   @Test
   void countStarInAggregatesAndWindowsIsNotAStar() {
     assertThat(ok("SELECT count(*) OVER (PARTITION BY id), count(*) FROM users GROUP BY id",
