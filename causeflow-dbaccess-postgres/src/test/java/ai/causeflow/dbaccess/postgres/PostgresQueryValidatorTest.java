@@ -176,6 +176,17 @@ class PostgresQueryValidatorTest {
   }
 
   @Test
+  void parserStackOverflowIsARefusalNotACrash() {
+    // with the nesting guard lifted, the parser itself recurses until the stack is exhausted
+    PostgresQueryValidator unguarded = PostgresQueryValidator.builder().maxNesting(1_000_000)
+        .maxLength(1_000_000).parseTimeout(java.time.Duration.ofMinutes(1)).cacheSize(0).build();
+    String deep = "SELECT " + "(".repeat(50_000) + "1" + ")".repeat(50_000);
+    assertThatThrownBy(() -> unguarded.validate(deep, open)).isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isEqualTo(ErrorCode.QUERY_BLOCKED));
+    assertThat(unguarded.validate("SELECT (((1)))", open).sql()).isEqualTo("SELECT (((1)))");
+  }
+
+  @Test
   void overlongStatementIsRefused() {
     PostgresQueryValidator small = PostgresQueryValidator.builder().maxLength(100).build();
     assertThatThrownBy(() -> small.validate("SELECT " + "1,".repeat(100) + "1", open))
@@ -299,6 +310,14 @@ class PostgresQueryValidatorTest {
     refused("SELECT u." + fn + " FROM users u", columns, ErrorCode.COLUMN_NOT_ALLOWED)
         .hasMessageContaining("public.users");
     assertThat(ok("SELECT o." + fn + " FROM orders o", columns).tables())
+        .containsExactly("public.orders");
+  }
+
+  @Test
+  void columnAliasListsOnATableWithBlockedColumnsAreRefused() {
+    refused("SELECT c FROM users AS x(a, b, c)", columns, ErrorCode.COLUMN_NOT_ALLOWED)
+        .hasMessageContaining("column aliases");
+    assertThat(ok("SELECT c FROM orders AS x(a, b, c)", columns).tables())
         .containsExactly("public.orders");
   }
 

@@ -305,6 +305,18 @@ public final class AstChecker {
     if (item instanceof Table t) {
       checkTable(t, scope); // tables before columns: the table rule is the more useful refusal
       List<String> resolved = resolveTable(t, scope);
+      if (item.getAlias() != null && item.getAlias().getAliasColumns() != null
+          && !item.getAlias().getAliasColumns().isEmpty()) {
+        // FROM users AS u(a, b, c) renames columns by position: which one is blocked is unknown
+        for (String table : resolved) {
+          String rule = blockedColumnRuleFor(table);
+          if (rule != null) {
+            throw new DbAccessException(ErrorCode.COLUMN_NOT_ALLOWED, "column aliases on table '"
+                + table + "' are refused because blockedColumns rule '" + rule
+                + "' can match one of its columns; alias the columns in the select list instead");
+          }
+        }
+      }
       String name = alias != null ? alias : Identifiers.unquote(t.getName());
       scope.sources.add(new Source(name, resolved));
     } else if (item instanceof ParenthesedFromItem p) {
