@@ -175,10 +175,19 @@ public final class PostgresQueryValidator {
     if (nesting > maxNesting) {
       throw blocked("statement nested deeper than " + maxNesting + " parentheses");
     }
-    Token last = toks.get(toks.size() - 1);
-    String single = sql.substring(0, last.end()).strip();
-    int offset = sql.indexOf(single);
-    List<Token> singleToks = shift(toks, offset);
+    // The statement ends at its last significant token: a trailing "-- comment" would swallow
+    // whatever an executor appends or wraps around the text.
+    int first = 0;
+    while (toks.get(first).kind() == Kind.WHITESPACE) {
+      first++;
+    }
+    int last = toks.size() - 1;
+    while (toks.get(last).kind() == Kind.WHITESPACE || toks.get(last).kind() == Kind.COMMENT) {
+      last--;
+    }
+    int offset = toks.get(first).start();
+    String single = sql.substring(offset, toks.get(last).end());
+    List<Token> singleToks = shift(toks.subList(first, last + 1), offset);
     JdbcStatement jdbc = PgLexer.toJdbc(single, singleToks);
 
     Statements parsed = parse(parserText(sql, toks), nesting);
@@ -226,7 +235,6 @@ public final class PostgresQueryValidator {
       return toks;
     }
     return toks.stream()
-        .filter(t -> t.start() >= offset)
         .map(t -> new Token(t.kind(), t.start() - offset, t.end() - offset))
         .toList();
   }

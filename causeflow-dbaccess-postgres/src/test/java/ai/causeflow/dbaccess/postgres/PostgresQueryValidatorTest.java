@@ -464,6 +464,15 @@ class PostgresQueryValidatorTest {
     assertThat(q.redacted()).isEqualTo("SELECT id FROM orders WHERE data ? ? AND id = $2 AND x = $1");
   }
 
+  @Test
+  void trailingCommentsAreNotPartOfTheValidatedText() {
+    ValidatedQuery q = ok("  /* lead */ SELECT id FROM orders WHERE id = $1 -- trailing\n ; -- more", open);
+    assertThat(q.sql()).isEqualTo("/* lead */ SELECT id FROM orders WHERE id = $1");
+    assertThat(q.jdbc().sql()).isEqualTo("/* lead */ SELECT id FROM orders WHERE id = ?");
+    // so wrapping the text cannot be commented out
+    assertThat(ok("SELECT 1 -- note", open).sql()).isEqualTo("SELECT 1");
+  }
+
   private static DbAccessException catchRefusal(PostgresQueryValidator v, String sql, Policy p) {
     try {
       v.validate(sql, p);
