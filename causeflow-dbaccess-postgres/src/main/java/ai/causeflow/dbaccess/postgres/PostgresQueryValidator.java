@@ -199,6 +199,13 @@ public final class PostgresQueryValidator {
       checker.check(parsed.get(0));
     } catch (StackOverflowError e) {
       throw blocked("statement nested too deeply");
+    } catch (DbAccessException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // e.g. InaccessibleObjectException when JSqlParser runs as a named module without
+      // "--add-opens net.sf.jsqlparser/...=ALL-UNNAMED": fail closed, never guess
+      throw new DbAccessException(ErrorCode.INTERNAL, "the validator could not inspect the parsed"
+          + " statement (" + e.getClass().getSimpleName() + "); nothing was executed", null, e);
     }
     return new ValidatedQuery(single, checker.tables(), checker.functions(), jdbc,
         checker.columns(), PgLexer.redactLiterals(single));
