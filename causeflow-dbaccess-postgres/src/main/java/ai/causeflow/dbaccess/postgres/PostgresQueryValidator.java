@@ -58,6 +58,8 @@ public final class PostgresQueryValidator {
   private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z_0-9]{0,62}");
   private static final ScheduledExecutorService WATCHDOG = watchdog();
   private static final int COMPLEX_PARSE_MAX_NESTING = 6;
+  private static final String TIME_BUDGET =
+      "statement refused: the statement could not be parsed within the time budget";
 
   private final String defaultSchema;
   private final int maxLength;
@@ -131,8 +133,8 @@ public final class PostgresQueryValidator {
     try {
       result = validateUncached(sql, policy);
     } catch (DbAccessException e) {
-      if (!e.code().isPolicyRefusal()) {
-        throw e;
+      if (!e.code().isPolicyRefusal() || e.getMessage().equals(TIME_BUDGET)) {
+        throw e; // not cached: internal failures and timeouts may not recur (load, a fix)
       }
       result = new Refusal(e.code(), e.getMessage());
     }
@@ -292,7 +294,7 @@ public final class PostgresQueryValidator {
     try {
       return parseOnce(text, false);
     } catch (DbAccessException first) {
-      if (first.getMessage().contains("time budget") || nesting > COMPLEX_PARSE_MAX_NESTING) {
+      if (first.getMessage().equals(TIME_BUDGET) || nesting > COMPLEX_PARSE_MAX_NESTING) {
         throw first;
       }
       return parseOnce(text, true);
@@ -308,7 +310,7 @@ public final class PostgresQueryValidator {
       return parser.Statements();
     } catch (ParseException e) {
       if (parser.interrupted) {
-        throw blocked("the statement could not be parsed within the time budget");
+        throw new DbAccessException(ErrorCode.QUERY_BLOCKED, TIME_BUDGET);
       }
       throw blocked("the statement is not understood" + near(e) + "; only plain PostgreSQL"
           + " queries the validator can parse are accepted");
@@ -320,7 +322,7 @@ public final class PostgresQueryValidator {
         throw (Error) e;
       }
       if (parser.interrupted) {
-        throw blocked("the statement could not be parsed within the time budget");
+        throw new DbAccessException(ErrorCode.QUERY_BLOCKED, TIME_BUDGET);
       }
       throw blocked("the statement is not understood (lexical error); only plain PostgreSQL"
           + " queries the validator can parse are accepted");

@@ -230,6 +230,40 @@ class PostgresQueryValidatorTest {
     refused("SELECT (SELECT max(id) FROM secrets)", p, ErrorCode.TABLE_NOT_ALLOWED);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT id FROM secrets",
+      "SELECT o.id FROM orders o JOIN secrets s ON s.id = o.id",
+      "SELECT o.id FROM orders o LEFT JOIN (orders o2 JOIN secrets s ON true) ON true",
+      "SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM secrets)",
+      "SELECT id FROM orders WHERE id IN (SELECT id FROM secrets)",
+      "SELECT id FROM orders WHERE id = ANY (ARRAY(SELECT id FROM secrets))",
+      "SELECT id FROM orders ORDER BY (SELECT max(id) FROM secrets)",
+      "SELECT count(*) FROM orders HAVING count(*) > (SELECT count(*) FROM secrets)",
+      "SELECT (SELECT max(id) FROM secrets)",
+      "SELECT coalesce((SELECT max(id) FROM secrets), 0)",
+      "SELECT CASE WHEN true THEN (SELECT 1 FROM secrets LIMIT 1) END",
+      "SELECT sum(id) OVER (PARTITION BY (SELECT 1 FROM secrets LIMIT 1)) FROM orders",
+      "SELECT count(*) FILTER (WHERE id IN (SELECT id FROM secrets)) FROM orders",
+      "WITH c AS (SELECT id FROM secrets) SELECT id FROM c",
+      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n FROM c JOIN secrets s ON s.id = n) SELECT n FROM c",
+      "SELECT o.id FROM orders o, LATERAL (SELECT id FROM secrets s WHERE s.id = o.id) l",
+      "SELECT 1 UNION SELECT id FROM secrets",
+      "SELECT 1 EXCEPT (SELECT id FROM secrets)",
+      "VALUES ((SELECT max(id) FROM secrets))",
+      "TABLE secrets",
+      "SELECT id FROM public.secrets",
+      "SELECT id FROM \"public\".\"secrets\"",
+      "SELECT id FROM \"SECRETS\"",
+      "SELECT id FROM mydb.public.secrets",
+      "SELECT id FROM ONLY secrets",
+      "SELECT s.id FROM secrets AS s TABLESAMPLE SYSTEM (10)",
+  })
+  void blockedTableIsFoundInEveryPosition(String sql) {
+    Policy p = Policy.builder().blockedTables(List.of("public.secrets")).build();
+    refused(sql, p, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("public.secrets");
+  }
+
   @Test
   void defaultSchemaIsConfigurable() {
     PostgresQueryValidator v = new PostgresQueryValidator("app");
@@ -427,6 +461,22 @@ class PostgresQueryValidatorTest {
     assertThat(second.getMessage()).isEqualTo(first.getMessage());
     assertThat(v.cachedResults()).isEqualTo(2); // bounded
     assertThat(v.validate("SELECT 1", open)).isNotSameAs(a); // evicted, recomputed
+  }
+
+  @Test
+  void timeBudgetRefusalsAreNotCached() {
+    PostgresQueryValidator hasty = PostgresQueryValidator.builder().maxLength(1_000_000)
+        .parseTimeout(java.time.Duration.ofMillis(1)).build();
+    StringBuilder big = new StringBuilder("SELECT ");
+    for (int i = 0; i < 5_000; i++) {
+      big.append(i == 0 ? "" : ", ").append("coalesce(a").append(i).append(", 0)");
+    }
+    assertThatThrownBy(() -> hasty.validate(big.toString(), open))
+        .hasMessageContaining("time budget");
+    assertThat(hasty.cachedResults()).isZero();
+    assertThatThrownBy(() -> hasty.validate("SELECT 1; SELECT 2", open))
+        .isInstanceOf(DbAccessException.class);
+    assertThat(hasty.cachedResults()).isEqualTo(1); // ordinary refusals are
   }
 
   @Test
