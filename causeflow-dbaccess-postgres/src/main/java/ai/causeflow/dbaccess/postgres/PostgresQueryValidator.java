@@ -73,12 +73,12 @@ public final class PostgresQueryValidator {
 
   /** A validator resolving unqualified tables to {@code public}, with the default limits. */
   public PostgresQueryValidator() {
-    this(builder());
+    this(builder().checked());
   }
 
   /** A validator resolving unqualified tables to {@code defaultSchema}, default limits. */
   public PostgresQueryValidator(String defaultSchema) {
-    this(builder().defaultSchema(defaultSchema));
+    this(builder().defaultSchema(defaultSchema).checked());
   }
 
   private PostgresQueryValidator(Builder b) {
@@ -444,8 +444,26 @@ public final class PostgresQueryValidator {
       return this;
     }
 
+    /** @throws DbAccessException with {@link ErrorCode#CONFIG_INVALID} naming the bad value */
     public PostgresQueryValidator build() {
-      return new PostgresQueryValidator(this);
+      return new PostgresQueryValidator(checked());
+    }
+
+    private Builder checked() {
+      if (defaultSchema.isBlank()) {
+        throw invalid("defaultSchema: must not be blank");
+      }
+      if (cacheSize < 0 || maxLength < 1 || maxNesting < 1 || maxCachedLength < 0) {
+        throw invalid("cacheSize and maxCachedLength must be >= 0, maxLength and maxNesting >= 1");
+      }
+      if (parseTimeout.isNegative() || parseTimeout.isZero()) {
+        throw invalid("parseTimeout: must be positive");
+      }
+      return this;
+    }
+
+    private static DbAccessException invalid(String message) {
+      return new DbAccessException(ErrorCode.CONFIG_INVALID, message);
     }
   }
 }

@@ -217,6 +217,17 @@ class PostgresQueryValidatorTest {
   }
 
   @Test
+  void builderRejectsNonsense() {
+    assertThatThrownBy(() -> PostgresQueryValidator.builder().maxLength(0).build())
+        .isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isEqualTo(ErrorCode.CONFIG_INVALID));
+    assertThatThrownBy(() -> new PostgresQueryValidator(" ")).isInstanceOf(DbAccessException.class);
+    assertThatThrownBy(() -> PostgresQueryValidator.builder()
+        .parseTimeout(java.time.Duration.ZERO).build()).isInstanceOf(DbAccessException.class);
+    assertThat(new PostgresQueryValidator("App").defaultSchema()).isEqualTo("app");
+  }
+
+  @Test
   void overlongStatementIsRefused() {
     PostgresQueryValidator small = PostgresQueryValidator.builder().maxLength(100).build();
     assertThatThrownBy(() -> small.validate("SELECT " + "1,".repeat(100) + "1", open))
