@@ -143,7 +143,8 @@ public final class Detectors {
       if (run >= 13) {
         // Bare runs of 17-19 digits are identifiers (snowflake ids, query ids, nanosecond times):
         // real cards of that length are printed grouped.
-        return run <= 16 && Checksums.luhn(s, from, from + run) ? from + run : -1;
+        return run <= 16 && bareIssuer(s, from, run) && Checksums.luhn(s, from, from + run)
+            ? from + run : -1;
       }
       if (run != 4 || from + 4 >= end) {
         return -1;
@@ -182,6 +183,21 @@ public final class Detectors {
         }
       }
       return best;
+    }
+
+    /**
+     * Bare digits carry no formatting hint, so their prefix must fit their length: 13 digits are
+     * Visa (4), 14 Diners (30, 36, 38), 15 American Express (34, 37), 16 any issuer below.
+     */
+    private static boolean bareIssuer(CharSequence s, int from, int run) {
+      char c0 = s.charAt(from);
+      char c1 = s.charAt(from + 1);
+      return switch (run) {
+        case 13 -> c0 == '4';
+        case 14 -> c0 == '3' && (c1 == '0' || c1 == '6' || c1 == '8');
+        case 15 -> c0 == '3' && (c1 == '4' || c1 == '7');
+        default -> true;
+      };
     }
 
     /** Major industry identifier of a payment card: 3-6, or the 2221-2720 Mastercard range. */
