@@ -58,6 +58,13 @@ class DetectorsTest {
   }
 
   @Test
+  void emailWithNonAsciiLettersIsMaskedWhole() {
+    assertThat(mask("de joão.conceição@exemplo.com.br para münchen@bücher.de"))
+        .isEqualTo("de ***@***.*** para ***@***.***");
+    assertThat(mask("o'neil@example.com")).isEqualTo("***@***.***");
+  }
+
+  @Test
   void jwtIsMaskedWhole() {
     String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
     assertThat(mask("token=" + jwt + " end")).isEqualTo("token=***.***.*** end");

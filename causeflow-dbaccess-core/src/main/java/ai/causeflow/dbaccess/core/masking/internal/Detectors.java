@@ -506,12 +506,19 @@ public final class Detectors {
       return "@";
     }
 
+    // non-ASCII letters count (joão@exemplo.com.br, internationalised domains): stopping at
+    // them would leave part of the address visible
     private static boolean local(char c) {
-      return Chars.alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+      return Chars.alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+          || c == '\'' || nonAsciiLetter(c);
     }
 
     private static boolean domain(char c) {
-      return Chars.alnum(c) || c == '.' || c == '-';
+      return Chars.alnum(c) || c == '.' || c == '-' || nonAsciiLetter(c);
+    }
+
+    private static boolean nonAsciiLetter(char c) {
+      return c >= 128 && Character.isLetterOrDigit(c);
     }
 
     @Override
@@ -548,7 +555,7 @@ public final class Detectors {
         return NONE;
       }
       for (int i = lastDot + 1; i < end; i++) {
-        if (!Chars.letter(s.charAt(i))) {
+        if (!Chars.letter(s.charAt(i)) && !nonAsciiLetter(s.charAt(i))) {
           return NONE;
         }
       }

@@ -223,11 +223,12 @@ public final class ValueMasker {
           ? b.toString() : null;
     }
     if (num instanceof BigDecimal d) {
-      if (d.signum() > 0 && (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0)) {
-        BigInteger b = d.toBigInteger();
-        return all || (b.bitLength() > 33 && b.bitLength() < 60) ? b.toString() : null;
+      if (all) {
+        return integral(d) ? d.toBigInteger().toString() : d.toPlainString();
       }
-      return all ? d.toPlainString() : null;
+      int intDigits = d.precision() - d.scale(); // checked first: no allocation for amounts
+      return d.signum() > 0 && intDigits >= 10 && intDigits <= 16 && integral(d)
+          ? d.toBigInteger().toString() : null;
     }
     if (num instanceof Double || num instanceof Float) {
       double v = num.doubleValue();
@@ -237,6 +238,10 @@ public final class ValueMasker {
       return all ? num.toString() : null;
     }
     return num.toString();
+  }
+
+  private static boolean integral(BigDecimal d) {
+    return d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0;
   }
 
   private Object map(Map<?, ?> m, @Nullable String path, @Nullable String qualified, int depth,
