@@ -61,7 +61,7 @@ class DetectorsTest {
   void emailWithNonAsciiLettersIsMaskedWhole() {
     assertThat(mask("de joão.conceição@exemplo.com.br para münchen@bücher.de"))
         .isEqualTo("de ***@***.*** para ***@***.***");
-    assertThat(mask("o'neil@example.com")).isEqualTo("***@***.***");
+    assertThat(mask("where e = 'ana@example.com'")).isEqualTo("where e = '***@***.***'");
   }
 
   @Test

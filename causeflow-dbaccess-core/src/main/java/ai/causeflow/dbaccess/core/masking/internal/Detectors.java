@@ -510,7 +510,7 @@ public final class Detectors {
     // them would leave part of the address visible
     private static boolean local(char c) {
       return Chars.alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
-          || c == '\'' || nonAsciiLetter(c);
+          || nonAsciiLetter(c); // no apostrophe: it closes SQL literals around addresses
     }
 
     private static boolean domain(char c) {
