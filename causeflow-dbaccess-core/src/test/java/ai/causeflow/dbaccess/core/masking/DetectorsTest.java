@@ -136,6 +136,31 @@ class DetectorsTest {
   }
 
   @Test
+  void cleanStringsAllocateNothing() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    String[] clean = {
+        "2026-11-29T06:24:13.123Z WARN [pool-3] c.a.Sync - retry=3 queryid=-4872318752083120125",
+        "{\"order_id\":\"ORD-2026-000123\",\"amount\":1234.56,\"trace\":\"4bf92f3577b34da6\"}",
+        "GET /api/v2/orders/991/items?page=2 200 153ms Bearer of news AKIA short",
+        "epoch 1764397453123 sha 9fceb02d0ae598e95dc970b74767f19372d61af8 v2.14.3 user@localhost",
+    };
+    Masking m = Masking.defaults();
+    MaskingStats st = new MaskingStats();
+    for (int i = 0; i < 20_000; i++) {
+      m.maskText(clean[i & 3], st);
+    }
+    long tid = Thread.currentThread().getId();
+    long before = mx.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 20_000; i++) {
+      m.maskText(clean[i & 3], st);
+    }
+    long allocated = mx.getThreadAllocatedBytes(tid) - before;
+    assertThat(allocated).as("bytes allocated by 20,000 clean scans").isLessThan(4_096);
+    assertThat(st.maskedFieldCount()).isZero();
+  }
+
+  @Test
   void ipsAreOffByDefault() {
     String s = "from 10.1.2.3 and 2001:db8::1";
     assertThat(Masking.defaults().maskText(s, new MaskingStats())).isSameAs(s);

@@ -35,7 +35,7 @@ public final class ValueMasker {
   private static final long LARGEST_CANDIDATE = 10_000_000_000_000_000L;
 
   private final Scanner scanner;
-  private final List<CustomPattern> patterns;
+  private final CustomPattern[] patterns; // an array: no iterator per value
   private final ColumnRules rules;
   private final @Nullable Tokenizer tokenizer;
   private volatile ColumnIndex lastColumns = new ColumnIndex(List.of(), Map.of());
@@ -45,7 +45,7 @@ public final class ValueMasker {
   public ValueMasker(Scanner scanner, List<CustomPattern> patterns, ColumnRules rules,
       @Nullable Tokenizer tokenizer) {
     this.scanner = scanner;
-    this.patterns = List.copyOf(patterns);
+    this.patterns = patterns.toArray(CustomPattern[]::new);
     this.rules = rules;
     this.tokenizer = tokenizer;
     for (ColumnRules.Rule r : rules.rules()) {
@@ -212,7 +212,7 @@ public final class ValueMasker {
    * patterns need every number.
    */
   private @Nullable String numberText(Number num) {
-    boolean all = !patterns.isEmpty();
+    boolean all = patterns.length > 0;
     if (num instanceof Long || num instanceof Integer || num instanceof Short
         || num instanceof Byte) {
       long v = num.longValue();
