@@ -64,6 +64,19 @@ class DetectorsTest {
     assertThat(mask("where e = 'ana@example.com'")).isEqualTo("where e = '***@***.***'");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "(4111111111111111)|(****-****-****-****)",
+      "{52998224725,11144477735}|{***.***.***-**,***.***.***-**}",
+      "[4111111111111111,5500000000000004]|[****-****-****-****,****-****-****-****]",
+      "total 52998224725,50 BRL|total 52998224725,50 BRL",
+      "ratio 0,4111111111111111|ratio 0,4111111111111111",
+      "postgres://u:p@ss@db/app|postgres://u:***@db/app",
+  })
+  void listsParenthesesAndDecimalCommas(String input, String expected) {
+    assertThat(mask(input)).isEqualTo(expected);
+  }
+
   @Test
   void jwtIsMaskedWhole() {
     String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";

@@ -202,13 +202,27 @@ public final class Scanner {
     return j;
   }
 
-  /** Whether {@code i} continues a number: after {@code .}, {@code ,}, {@code -} or {@code /} that follows a digit. */
+  /**
+   * Whether {@code i} continues a number: after {@code .}, {@code -} or {@code /} that follows a
+   * digit, or after a decimal comma ({@code 0,4736...}, {@code 1,234}). A comma after 4 or more
+   * digits separates a list ({@code 52998224725,11144477735}, array literals) instead.
+   */
   private static boolean continuation(CharSequence s, int i) {
     if (i < 2) {
       return false;
     }
     char p = s.charAt(i - 1);
-    return (p == '.' || p == ',' || p == '-' || p == '/') && Chars.digit(s.charAt(i - 2));
+    if (!Chars.digit(s.charAt(i - 2))) {
+      return false;
+    }
+    if (p == ',') {
+      int run = 0;
+      for (int k = i - 2; k >= 0 && Chars.digit(s.charAt(k)) && run < 4; k--) {
+        run++;
+      }
+      return run < 4;
+    }
+    return p == '.' || p == '-' || p == '/';
   }
 
   private long numberAt(String s, int from, int end) {
@@ -244,14 +258,14 @@ public final class Scanner {
         return q;
       }
       char prev = s.charAt(q - 1);
-      if (Chars.digit(c) && !Chars.digit(prev) && prev != '(') {
+      if (Chars.digit(c) && !Chars.digit(prev)) {
         return q;
       }
     }
     return end;
   }
 
-  /** A match must not run into a word, an e-mail, or the rest of a dotted or dashed number. */
+  /** A match must not run into a word, an e-mail, or the rest of a dotted, dashed or decimal number. */
   private static boolean cleanEnd(CharSequence s, int e) {
     if (e >= s.length()) {
       return true;
@@ -260,7 +274,12 @@ public final class Scanner {
     if (Chars.word(c) || c == '@') {
       return false;
     }
-    return !((c == '.' || c == ',' || c == '-' || c == '/') && Chars.digitAt(s, e + 1));
+    if (c == ',') {
+      // a decimal comma takes 1-3 digits (12345678909,50); a longer run is the next list item
+      int run = Chars.digitRun(s, e + 1, s.length());
+      return run == 0 || run >= 4;
+    }
+    return !((c == '.' || c == '-' || c == '/') && Chars.digitAt(s, e + 1));
   }
 
   // ---- packed hits: rule index (5 bits), start and end (29 bits each)
