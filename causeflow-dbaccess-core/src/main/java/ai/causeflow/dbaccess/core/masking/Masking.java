@@ -56,7 +56,9 @@ public final class Masking implements MaskingStage {
     Tokenizer tokenizer = b.key == null ? null : new Tokenizer(b.key.reveal());
     Map<Detector, Strategy> enabledDetectors = new LinkedHashMap<>();
     for (String name : Detectors.NAMES) {
-      boolean on = b.switches.getOrDefault(name, !MaskingConfig.OFF_BY_DEFAULT.contains(name));
+      // a disabled stage builds nothing, so an unused tokenize strategy needs no key
+      boolean on = b.enabled
+          && b.switches.getOrDefault(name, !MaskingConfig.OFF_BY_DEFAULT.contains(name));
       if (on) {
         enabledDetectors.put(Detectors.byName(name), b.strategies.getOrDefault(name,
             Strategy.REDACT));
@@ -67,7 +69,9 @@ public final class Masking implements MaskingStage {
       patterns.add(new CustomPattern(p[0], p[1], p[2], b.maxPatternInput, b.patternStepsPerChar));
     }
     List<ColumnRules.Rule> rules = new ArrayList<>();
-    b.columns.forEach((glob, action) -> rules.add(new ColumnRules.Rule(Glob.of(glob), action)));
+    if (b.enabled) {
+      b.columns.forEach((glob, action) -> rules.add(new ColumnRules.Rule(Glob.of(glob), action)));
+    }
     this.enabled = b.enabled;
     this.detectorNames = enabledDetectors.keySet().stream().map(Detector::name).toList();
     this.patternNames = patterns.stream().map(CustomPattern::name).toList();

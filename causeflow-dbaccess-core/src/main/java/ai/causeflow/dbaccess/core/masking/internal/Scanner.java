@@ -45,6 +45,9 @@ public final class Scanner {
     this.detectors = enabled.keySet().toArray(Detector[]::new);
     this.strategies = enabled.values().toArray(Strategy[]::new);
     this.tokenizer = tokenizer;
+    if (detectors.length > 31) {
+      throw new IllegalArgumentException("at most 31 detectors fit a packed hit");
+    }
     List<Integer> nums = new ArrayList<>();
     int min = Integer.MAX_VALUE;
     for (int r = 0; r < detectors.length; r++) {
