@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +141,16 @@ class MaskingTest {
     assertThat(customer.get("contacts")).isEqualTo(List.of("ana@example.com",
         Map.of("cpf", "123.456.789-09")));
     assertThat(st.maskedFieldCount()).isEqualTo(4);
+  }
+
+  @Test
+  void setsAreScannedAndKeptWhenClean() {
+    Set<String> clean = new LinkedHashSet<>(List.of("a", "b"));
+    Set<String> dirty = new LinkedHashSet<>(List.of("a", "ana@example.com"));
+    Map<String, Object> r = row("tags", clean);
+    assertThat(Masking.defaults().maskRow(COLS, r, new MaskingStats())).isSameAs(r);
+    assertThat(Masking.defaults().maskRow(COLS, row("tags", dirty), new MaskingStats()))
+        .containsEntry("tags", List.of("a", "***@***.***"));
   }
 
   @Test

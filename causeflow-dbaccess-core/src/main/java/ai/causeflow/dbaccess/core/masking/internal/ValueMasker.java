@@ -172,7 +172,10 @@ public final class ValueMasker {
       return list(l, path, qualified, depth, stats);
     }
     if (v instanceof Collection<?> c) {
-      return list(new ArrayList<>(c), path, qualified, depth, stats);
+      // sets (DynamoDB string and number sets) come back as lists only when something changed
+      List<?> l = new ArrayList<>(c);
+      Object r = list(l, path, qualified, depth, stats);
+      return r == l ? v : r;
     }
     if (v instanceof Object[] a) {
       List<?> l = java.util.Arrays.asList(a);
