@@ -249,6 +249,25 @@ class MaskingTest {
   }
 
   @Test
+  void adversarialInputsScanInLinearTime() {
+    Masking all = Masking.builder().enable("ipv4", "ipv6").build();
+    String[] inputs = {
+        "a@".repeat(100_000), "x@" + "a.".repeat(100_000) + "@", "1 ".repeat(100_000),
+        "(1".repeat(100_000), "+1 ".repeat(100_000), "a:".repeat(100_000),
+        "eyJ".repeat(70_000), "AB12".repeat(50_000), "bearer ".repeat(30_000),
+        "x://" + "a:".repeat(100_000) + "@h", "-----BEGIN PRIVATE KEY-----".repeat(8_000),
+        "4111 ".repeat(40_000), "1-".repeat(100_000), "1.".repeat(100_000),
+        "AKIA".repeat(50_000), "::".repeat(100_000), "12345678909,".repeat(20_000),
+    };
+    for (String in : inputs) {
+      long t0 = System.nanoTime();
+      all.maskText(in, new MaskingStats());
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(took).as(in.substring(0, 12)).isLessThan(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void valuesLongerThanThePatternInputCapAreMaskedWhole() {
     Masking m = Masking.builder().patternBudget(100, 200).pattern("p", "zzz", "Z").build();
     MaskingStats st = new MaskingStats();

@@ -942,19 +942,31 @@ public final class Detectors {
       return ":";
     }
 
+    /** Longest IPv6 text without a zone or embedded IPv4 (8 groups of 4 and 7 colons). */
+    private static final int MAX = 39;
+
+    private static boolean part(char c) {
+      return Chars.hex(c) || c == ':';
+    }
+
     @Override
     long find(CharSequence s, int at, int floor) {
       int n = s.length();
       int start = at;
-      while (start > floor && (Chars.hex(s.charAt(start - 1)) || s.charAt(start - 1) == ':')) {
+      // bounded both ways: every ':' of a long run is a trigger, so unbounded scans would be
+      // quadratic on input such as "a:a:a:..."
+      while (start > floor && at - start <= MAX && part(s.charAt(start - 1))) {
         start--;
       }
-      if (start > floor && Chars.word(s.charAt(start - 1))) {
+      if (start > floor && (Chars.word(s.charAt(start - 1)) || s.charAt(start - 1) == ':')) {
         return NONE;
       }
       int end = at;
-      while (end < n && (Chars.hex(s.charAt(end)) || s.charAt(end) == ':')) {
+      while (end < n && end - start <= MAX && part(s.charAt(end))) {
         end++;
+      }
+      if (end - start > MAX) {
+        return NONE;
       }
       if (Chars.wordAt(s, end) || end < n && s.charAt(end) == '.') {
         return NONE;
