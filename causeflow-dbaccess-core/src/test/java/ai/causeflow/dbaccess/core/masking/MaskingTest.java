@@ -203,6 +203,26 @@ class MaskingTest {
   }
 
   @Test
+  void keyRulesReachJsonHeldAsText() {
+    Masking m = Masking.builder().columnRule("payload.customer.name", Strategy.REDACT)
+        .columnRule("*secret*", Strategy.DROP).build();
+    String json = "{\"customer\": {\"name\": \"Ana Maria\", \"tier\": 2, \"api_secret\": \"s\"},"
+        + " \"amount\": 12.50, \"mail\": \"ana@example.com\"}";
+    MaskingStats st = new MaskingStats();
+    Object out = m.maskRow(COLS, row("payload", json), st).get("payload");
+    assertThat(out).isEqualTo("{\"customer\":{\"name\":\"***\",\"tier\":2},\"amount\":12.50,"
+        + "\"mail\":\"***@***.***\"}");
+    assertThat(st.patternsApplied()).isEqualTo(Map.of("column:payload.customer.name", 1,
+        "column:*secret*", 1, "email", 1));
+    String clean = "{\"customer\": {\"tier\": 2}}";
+    Map<String, Object> r = row("payload", clean);
+    assertThat(m.maskRow(COLS, r, new MaskingStats())).isSameAs(r);
+    String notJson = "{not json, mail ana@example.com";
+    assertThat(m.maskRow(COLS, row("payload", notJson), new MaskingStats()).get("payload"))
+        .isEqualTo("{not json, mail ***@***.***");
+  }
+
+  @Test
   void dropRuleRemovesTheColumnFromRowsAndVisibleColumns() {
     Masking m = Masking.builder().columnRule("*.email", Strategy.DROP).build();
     Map<String, Object> out = m.maskRow(COLS, row("id", 1L, "email", "x"), new MaskingStats());

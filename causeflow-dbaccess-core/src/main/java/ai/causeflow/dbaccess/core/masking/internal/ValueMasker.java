@@ -159,6 +159,14 @@ public final class ValueMasker {
       return WHOLE;
     }
     if (v instanceof String s) {
+      if (!rules.isEmpty() && JsonText.looksLikeDocument(s)) {
+        // JSON held as text (json/jsonb columns read as strings): key rules need its keys
+        Object doc = JsonText.parse(s);
+        if (doc != null) {
+          Object r = value(doc, path, qualified, depth, stats);
+          return r == doc ? s : r == Scanner.DROPPED ? r : JsonText.write(r);
+        }
+      }
       return leaf(s, s, stats);
     }
     if (v instanceof Number num) {
