@@ -664,6 +664,11 @@ public final class Detectors {
       return "Bb";
     }
 
+    @Override
+    String followers() {
+      return "Ee";
+    }
+
     private static boolean token(char c) {
       return Chars.alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
@@ -763,6 +768,11 @@ public final class Detectors {
     }
 
     @Override
+    String followers() {
+      return "KS";
+    }
+
+    @Override
     long find(CharSequence s, int at, int floor) {
       if (!(Chars.startsWith(s, at, "AKIA") || Chars.startsWith(s, at, "ASIA"))
           || Chars.wordBefore(s, at) || at + 20 > s.length()) {
@@ -797,6 +807,11 @@ public final class Detectors {
 
     @Override
     String triggers() {
+      return "-";
+    }
+
+    @Override
+    String followers() {
       return "-";
     }
 
@@ -857,6 +872,11 @@ public final class Detectors {
 
     @Override
     String triggers() {
+      return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    }
+
+    @Override
+    String followers() {
       return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     }
 
@@ -940,6 +960,11 @@ public final class Detectors {
     @Override
     String triggers() {
       return ":";
+    }
+
+    @Override
+    String followers() {
+      return "0123456789abcdefABCDEF:";
     }
 
     /** Longest IPv6 text without a zone or embedded IPv4 (8 groups of 4 and 7 colons). */

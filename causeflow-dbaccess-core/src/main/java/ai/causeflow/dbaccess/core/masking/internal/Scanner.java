@@ -32,7 +32,11 @@ public final class Scanner {
 
   private final Detector[] detectors;
   private final Strategy[] strategies;
+  /** Per ASCII character: 1 opens a numeric run, 2 triggers a text detector. */
+  private final byte[] kind = new byte[128];
   private final int[][] byChar = new int[128][];
+  /** Per detector: the characters allowed after its trigger, or null for any. */
+  private final boolean[] @Nullable [] followers;
   private final int[] numbers;
   private final int minDigits;
   private final @Nullable Tokenizer tokenizer;
@@ -50,6 +54,7 @@ public final class Scanner {
     }
     List<Integer> nums = new ArrayList<>();
     int min = Integer.MAX_VALUE;
+    this.followers = new boolean[detectors.length][];
     for (int r = 0; r < detectors.length; r++) {
       if (strategies[r] == Strategy.TOKENIZE && tokenizer == null) {
         throw new IllegalArgumentException("detector '" + detectors[r].name()
@@ -59,7 +64,16 @@ public final class Scanner {
         nums.add(r);
         min = Math.min(min, nd.minDigits());
       } else {
-        for (char c : ((TextDetector) detectors[r]).triggers().toCharArray()) {
+        TextDetector td = (TextDetector) detectors[r];
+        String after = td.followers();
+        if (after != null) {
+          followers[r] = new boolean[128];
+          for (char c : after.toCharArray()) {
+            followers[r][c] = true;
+          }
+        }
+        for (char c : td.triggers().toCharArray()) {
+          kind[c] |= 2;
           int[] old = byChar[c];
           int[] grown = old == null ? new int[1] : java.util.Arrays.copyOf(old, old.length + 1);
           grown[grown.length - 1] = r;
@@ -69,6 +83,13 @@ public final class Scanner {
     }
     this.numbers = nums.stream().mapToInt(Integer::intValue).toArray();
     this.minDigits = min;
+    if (numbers.length > 0) {
+      for (char c = '0'; c <= '9'; c++) {
+        kind[c] |= 1;
+      }
+      kind['+'] |= 1;
+      kind['('] |= 1;
+    }
   }
 
   /** Whether any detector is enabled. */
@@ -90,26 +111,32 @@ public final class Scanner {
     StringBuilder out = null;
     int copied = 0;
     int i = 0;
-    boolean nums = numbers.length > 0;
+    byte[] kinds = kind;
     while (i < n) {
       char c = s.charAt(i);
-      if (c >= 128) {
-        i++;
+      int k;
+      if (c >= 128 || (k = kinds[c]) == 0) {
+        i++; // the common case: one load and two compares per character
         continue;
       }
       long hit = NONE;
       int next = i + 1;
-      if (nums && (Chars.digit(c) || c == '+' || c == '(')) {
+      if ((k & 1) != 0) {
         int end = candidateEnd(s, i, n);
         if (end > i) {
           hit = numberAt(s, i, end);
           next = end;
         }
       }
-      if (hit == NONE) {
+      if (hit == NONE && (k & 2) != 0) {
         int[] rules = byChar[c];
+        char after = i + 1 < n ? s.charAt(i + 1) : 0;
         if (rules != null) {
           for (int r : rules) {
+            boolean[] allowed = followers[r];
+            if (allowed != null && (after >= 128 || !allowed[after])) {
+              continue;
+            }
             long span = ((TextDetector) detectors[r]).find(s, i, copied);
             if (span != TextDetector.NONE) {
               hit = pack(r, TextDetector.start(span), TextDetector.end(span));

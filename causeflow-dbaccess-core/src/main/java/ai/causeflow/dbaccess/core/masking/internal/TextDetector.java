@@ -1,5 +1,7 @@
 package ai.causeflow.dbaccess.core.masking.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A detector anchored on a character that every match contains ({@code @}, {@code J} of
  * {@code eyJ}, {@code B} of {@code Bearer}...). The scanner calls {@link #find} only at those.
@@ -14,6 +16,14 @@ public abstract non-sealed class TextDetector extends Detector {
 
   /** The ASCII characters at which {@link #find} is called. */
   abstract String triggers();
+
+  /**
+   * The ASCII characters that must follow a trigger for {@link #find} to be called, or null for
+   * any: a table lookup in the scanner that spares a call at most trigger characters.
+   */
+  @Nullable String followers() {
+    return null;
+  }
 
   /**
    * The match around the trigger at {@code at}, as {@link #span(int, int)}, or {@link #NONE}. A
