@@ -145,12 +145,12 @@ public class MaskingBenchmark {
             LEVELS[r.nextInt(LEVELS.length)], "http-nio-8080-exec-" + r.nextInt(20),
             CLASSES[r.nextInt(CLASSES.length)], message(r));
         String payload = String.format("{\"event\":\"%s\",\"order_id\":\"ORD-2026-%06d\","
-            + "\"trace_id\":\"%032x\",\"span_id\":\"%016x\",\"amount\":%d.%02d,\"currency\":\"BRL\","
+            + "\"trace_id\":\"%016x%016x\",\"span_id\":\"%016x\",\"amount\":%d.%02d,\"currency\":\"BRL\","
             + "\"items\":[{\"sku\":\"SKU-%05d\",\"qty\":%d},{\"sku\":\"SKU-%05d\",\"qty\":%d}],"
             + "\"version\":\"2.%d.%d\",\"host\":\"ip-10-0-%d-%d.ec2.internal\","
             + "\"request_id\":\"%s\",\"ts\":%d}",
             r.nextBoolean() ? "order.updated" : "payment.failed", r.nextInt(1_000_000),
-            r.nextLong(), r.nextLong(), r.nextInt(10_000), r.nextInt(100), r.nextInt(100_000),
+            r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt(10_000), r.nextInt(100), r.nextInt(100_000),
             1 + r.nextInt(5), r.nextInt(100_000), 1 + r.nextInt(5), r.nextInt(20), r.nextInt(20),
             r.nextInt(256), r.nextInt(256), new java.util.UUID(r.nextLong(), r.nextLong()),
             1_764_000_000_000L + r.nextInt(1_000_000_000));

@@ -112,6 +112,9 @@ public final class Detectors {
 
   // ---------------------------------------------------------------- shared rules
 
+  private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  private static final String DIGITS = "0123456789";
+
   /**
    * Whether the digits at {@code from} are a signed number ({@code -} not preceded by a letter or
    * digit): identifiers such as pg_stat_statements query ids, never cards or tax numbers.
@@ -319,6 +322,11 @@ public final class Detectors {
     @Override
     int minDigits() {
       return 8;
+    }
+
+    @Override
+    int minDigitsWithoutPlus() {
+      return 10; // (11) 3456-7890, 555-234-5678: only +-prefixed numbers may be shorter
     }
 
     @Override
@@ -665,8 +673,8 @@ public final class Detectors {
     }
 
     @Override
-    String followers() {
-      return "Ee";
+    String[] followers() {
+      return new String[] {"Ee", "Aa", "Rr"};
     }
 
     private static boolean token(char c) {
@@ -768,8 +776,8 @@ public final class Detectors {
     }
 
     @Override
-    String followers() {
-      return "KS";
+    String[] followers() {
+      return new String[] {"KS", "IS", "A"};
     }
 
     @Override
@@ -811,8 +819,8 @@ public final class Detectors {
     }
 
     @Override
-    String followers() {
-      return "-";
+    String[] followers() {
+      return new String[] {"-", "-", "-", "-", "B"};
     }
 
     @Override
@@ -872,12 +880,12 @@ public final class Detectors {
 
     @Override
     String triggers() {
-      return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+      return UPPER;
     }
 
     @Override
-    String followers() {
-      return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    String[] followers() {
+      return new String[] {UPPER, DIGITS, DIGITS};
     }
 
     private static boolean part(char c) {
@@ -963,8 +971,8 @@ public final class Detectors {
     }
 
     @Override
-    String followers() {
-      return "0123456789abcdefABCDEF:";
+    String[] followers() {
+      return new String[] {"0123456789abcdefABCDEF:"};
     }
 
     /** Longest IPv6 text without a zone or embedded IPv4 (8 groups of 4 and 7 colons). */

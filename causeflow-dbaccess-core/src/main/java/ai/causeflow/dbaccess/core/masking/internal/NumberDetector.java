@@ -13,6 +13,11 @@ public abstract non-sealed class NumberDetector extends Detector {
   /** Fewest digits any match has. */
   abstract int minDigits();
 
+  /** Fewest digits a match has when it does not start with {@code +}. */
+  int minDigitsWithoutPlus() {
+    return minDigits();
+  }
+
   /**
    * The end of a match that starts exactly at {@code from} (a digit, {@code +} or {@code (}) and
    * lies within {@code end}, or -1. The scanner checks the boundaries around the match.

@@ -35,10 +35,11 @@ public final class Scanner {
   /** Per ASCII character: 1 opens a numeric run, 2 triggers a text detector. */
   private final byte[] kind = new byte[128];
   private final int[][] byChar = new int[128][];
-  /** Per detector: the characters allowed after its trigger, or null for any. */
-  private final boolean[] @Nullable [] followers;
+  /** Per detector, per position after its trigger: the characters allowed there. */
+  private final boolean[][][] followers;
   private final int[] numbers;
   private final int minDigits;
+  private final int minDigitsUnsigned;
   private final @Nullable Tokenizer tokenizer;
 
   /**
@@ -54,7 +55,8 @@ public final class Scanner {
     }
     List<Integer> nums = new ArrayList<>();
     int min = Integer.MAX_VALUE;
-    this.followers = new boolean[detectors.length][];
+    int minUnsigned = Integer.MAX_VALUE;
+    this.followers = new boolean[detectors.length][][];
     for (int r = 0; r < detectors.length; r++) {
       if (strategies[r] == Strategy.TOKENIZE && tokenizer == null) {
         throw new IllegalArgumentException("detector '" + detectors[r].name()
@@ -63,13 +65,14 @@ public final class Scanner {
       if (detectors[r] instanceof NumberDetector nd) {
         nums.add(r);
         min = Math.min(min, nd.minDigits());
+        minUnsigned = Math.min(minUnsigned, nd.minDigitsWithoutPlus());
       } else {
         TextDetector td = (TextDetector) detectors[r];
-        String after = td.followers();
-        if (after != null) {
-          followers[r] = new boolean[128];
-          for (char c : after.toCharArray()) {
-            followers[r][c] = true;
+        String[] after = td.followers();
+        followers[r] = new boolean[after.length][128];
+        for (int k = 0; k < after.length; k++) {
+          for (char c : after[k].toCharArray()) {
+            followers[r][k][c] = true;
           }
         }
         for (char c : td.triggers().toCharArray()) {
@@ -83,6 +86,7 @@ public final class Scanner {
     }
     this.numbers = nums.stream().mapToInt(Integer::intValue).toArray();
     this.minDigits = min;
+    this.minDigitsUnsigned = minUnsigned;
     if (numbers.length > 0) {
       for (char c = '0'; c <= '9'; c++) {
         kind[c] |= 1;
@@ -122,19 +126,37 @@ public final class Scanner {
       long hit = NONE;
       int next = i + 1;
       if ((k & 1) != 0) {
-        int end = candidateEnd(s, i, n);
+        if (Chars.digit(c) && Chars.wordBefore(s, i)) {
+          // a digit inside a word (hex id, hash, identifier): no detector starts inside a word,
+          // so skip to its end
+          while (next < n && Chars.word(s.charAt(next))) {
+            next++;
+          }
+          i = next;
+          continue;
+        }
+        long run = numericRun(s, i, n);
+        int end = (int) run;
+        int digits = (int) (run >>> 32);
         if (end > i) {
-          hit = numberAt(s, i, end);
+          if (digits == end - i && end < n && Chars.word(s.charAt(end))) {
+            // digits glued to letters (a hex id starting with digits, 200ms): a word, skip it
+            next = end + 1;
+            while (next < n && Chars.word(s.charAt(next))) {
+              next++;
+            }
+            i = next;
+            continue;
+          }
+          hit = numberAt(s, i, end, digits);
           next = end;
         }
       }
       if (hit == NONE && (k & 2) != 0) {
         int[] rules = byChar[c];
-        char after = i + 1 < n ? s.charAt(i + 1) : 0;
         if (rules != null) {
           for (int r : rules) {
-            boolean[] allowed = followers[r];
-            if (allowed != null && (after >= 128 || !allowed[after])) {
+            if (!follows(s, i, n, followers[r])) {
               continue;
             }
             long span = ((TextDetector) detectors[r]).find(s, i, copied);
@@ -188,6 +210,20 @@ public final class Scanner {
     return t;
   }
 
+  private static boolean follows(String s, int i, int n, boolean[][] allowed) {
+    for (int k = 0; k < allowed.length; k++) {
+      int j = i + 1 + k;
+      if (j >= n) {
+        return false;
+      }
+      char c = s.charAt(j);
+      if (c >= 128 || !allowed[k][c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // ---- numeric runs
 
   private static boolean separator(char c) {
@@ -195,10 +231,11 @@ public final class Scanner {
   }
 
   /**
-   * End of the numeric run opened at {@code i}, or {@code i} when no run starts here (mid-word
-   * digit, a fraction's digits, a lone {@code +} or {@code (}).
+   * The numeric run opened at {@code i}: its end in the low 32 bits and its digit count in the
+   * high ones. The end is {@code i} when no run starts here (mid-word digit, a fraction's digits,
+   * a lone {@code +} or {@code (}).
    */
-  private static int candidateEnd(String s, int i, int n) {
+  private static long numericRun(String s, int i, int n) {
     char c = s.charAt(i);
     if (c == '+' || c == '(') {
       if (i + 1 >= n || !Chars.digit(s.charAt(i + 1)) || (c == '+' && Chars.wordBefore(s, i))) {
@@ -207,10 +244,12 @@ public final class Scanner {
     } else if (Chars.wordBefore(s, i) || continuation(s, i)) {
       return i;
     }
+    int digits = Chars.digit(c) ? 1 : 0;
     int j = i + 1;
     while (j < n) {
       char d = s.charAt(j);
       if (Chars.digit(d)) {
+        digits++;
         j++;
         continue;
       }
@@ -229,7 +268,7 @@ public final class Scanner {
         break;
       }
     }
-    return j;
+    return ((long) digits << 32) | j;
   }
 
   /**
@@ -255,14 +294,8 @@ public final class Scanner {
     return p == '.' || p == '-' || p == '/';
   }
 
-  private long numberAt(String s, int from, int end) {
-    int digits = 0;
-    for (int k = from; k < end; k++) {
-      if (Chars.digit(s.charAt(k))) {
-        digits++;
-      }
-    }
-    if (digits < minDigits) {
+  private long numberAt(String s, int from, int end, int digits) {
+    if (digits < (s.charAt(from) == '+' ? minDigits : minDigitsUnsigned)) {
       return NONE;
     }
     int p = from;

@@ -1,7 +1,5 @@
 package ai.causeflow.dbaccess.core.masking.internal;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * A detector anchored on a character that every match contains ({@code @}, {@code J} of
  * {@code eyJ}, {@code B} of {@code Bearer}...). The scanner calls {@link #find} only at those.
@@ -18,12 +16,16 @@ public abstract non-sealed class TextDetector extends Detector {
   abstract String triggers();
 
   /**
-   * The ASCII characters that must follow a trigger for {@link #find} to be called, or null for
-   * any: a table lookup in the scanner that spares a call at most trigger characters.
+   * For each position after a trigger (1, 2, ...), the ASCII characters that must be there for
+   * {@link #find} to be called; empty for no constraint. Table lookups in the scanner that spare
+   * a call at most trigger characters (an upper-case letter starts an IBAN only when followed by
+   * another and two digits).
    */
-  @Nullable String followers() {
-    return null;
+  String[] followers() {
+    return NO_FOLLOWERS;
   }
+
+  static final String[] NO_FOLLOWERS = {};
 
   /**
    * The match around the trigger at {@code at}, as {@link #span(int, int)}, or {@link #NONE}. A
