@@ -96,11 +96,6 @@ public final class Scanner {
     }
   }
 
-  /** Whether any detector is enabled. */
-  public boolean active() {
-    return detectors.length > 0;
-  }
-
   /**
    * Masks {@code s}. Returns {@code s} itself when nothing matched, a new string, or
    * {@link #DROPPED} when a {@code drop} detector matched and {@code text} is false. In text mode
@@ -109,6 +104,7 @@ public final class Scanner {
   public Object scan(String s, MaskingStats stats, boolean text) {
     int n = s.length();
     if (n > MAX_LENGTH) {
+      // positions are packed in 29 bits; a 512-million-character value is masked whole
       stats.applied("max_length");
       return CustomPattern.WHOLE_VALUE_MASK;
     }
