@@ -397,6 +397,27 @@ class PostgresQueryValidatorTest {
   }
 
   @Test
+  void starInTheSelectListOfAnExistsBodyExposesNothing() {
+    assertThat(ok("SELECT o.id FROM orders o WHERE EXISTS (SELECT * FROM users u"
+        + " WHERE u.id = o.user_id)", columns).tables())
+        .containsExactlyInAnyOrder("public.orders", "public.users");
+    ok("SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT u.* FROM users u WHERE u.id = o.id)",
+        columns);
+    // the rest of the body is still checked, and only EXISTS is exempt
+    refused("SELECT 1 FROM orders o WHERE EXISTS (SELECT * FROM users u WHERE u.ssn = $1)",
+        columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders o WHERE EXISTS (SELECT * FROM users u"
+        + " WHERE row_to_json(u)::text LIKE $1)", columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders o WHERE EXISTS (SELECT * FROM (SELECT * FROM users) s)",
+        columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT (SELECT * FROM users LIMIT 1)", columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders WHERE (1, 'x') IN (SELECT * FROM users)", columns,
+        ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders WHERE EXISTS (SELECT 1) AND id IN (SELECT * FROM users)",
+        columns, ErrorCode.COLUMN_NOT_ALLOWED);
+  }
+
+  @Test
   void countStarInAggregatesAndWindowsIsNotAStar() {
     assertThat(ok("SELECT count(*) OVER (PARTITION BY id), count(*) FROM users GROUP BY id",
         columns).tables()).containsExactly("public.users");
