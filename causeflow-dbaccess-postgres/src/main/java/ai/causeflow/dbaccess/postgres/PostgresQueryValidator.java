@@ -5,6 +5,7 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.postgres.internal.AstChecker;
 import ai.causeflow.dbaccess.postgres.internal.PgLexer;
+import ai.causeflow.dbaccess.postgres.internal.PgjdbcCheck;
 import ai.causeflow.dbaccess.postgres.internal.PgLexer.Kind;
 import ai.causeflow.dbaccess.postgres.internal.PgLexer.Token;
 import java.time.Duration;
@@ -205,6 +206,7 @@ public final class PostgresQueryValidator {
     String single = sql.substring(offset, toks.get(last).end());
     List<Token> singleToks = shift(toks.subList(first, last + 1), offset);
     JdbcStatement jdbc = PgLexer.toJdbc(single, singleToks);
+    PgjdbcCheck.requireSameView(jdbc);
 
     Statements parsed = parse(parserText(sql, toks), nesting);
     if (parsed.size() != 1) {
