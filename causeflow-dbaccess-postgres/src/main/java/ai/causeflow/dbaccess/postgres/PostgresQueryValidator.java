@@ -260,7 +260,10 @@ public final class PostgresQueryValidator {
     Map<String, Integer> out = new java.util.HashMap<>();
     for (Token t : PgLexer.tokens(text)) {
       if (t.kind() == Kind.WORD) {
-        out.merge(t.text(text).toLowerCase(Locale.ROOT), 1, Integer::sum);
+        String w = t.text(text).toLowerCase(Locale.ROOT);
+        if (!w.equals("all")) { // the rendering drops the noise word of SELECT ALL
+          out.merge(w, 1, Integer::sum);
+        }
       } else if (t.kind() == Kind.QUOTED_IDENT) {
         String q = t.text(text);
         out.merge(q.substring(1, q.length() - 1).replace("\"\"", "\"").toLowerCase(Locale.ROOT), 1,

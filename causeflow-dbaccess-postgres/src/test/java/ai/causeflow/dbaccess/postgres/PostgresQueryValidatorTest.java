@@ -184,6 +184,8 @@ class PostgresQueryValidatorTest {
   @ValueSource(strings = {
       "SELECT 1", "VALUES (1), (2)", "TABLE orders", "SELECT 1 UNION ALL SELECT 2",
       "(SELECT 1) EXCEPT (SELECT 2)", "WITH a AS (SELECT 1 AS x) SELECT x FROM a",
+      "SELECT ALL x FROM t UNION ALL SELECT x FROM t",
+      "SELECT o.id FROM orders o LEFT OUTER JOIN items i ON i.order_id = o.id",
       "SELECT 1;", "  SELECT 1 ;  -- trailing\n",
   })
   void plainQueriesAreAccepted(String sql) {
