@@ -310,10 +310,22 @@ class PostgresQueryValidatorTest {
       "SELECT id FROM mydb.public.secrets",
       "SELECT id FROM ONLY secrets",
       "SELECT s.id FROM secrets AS s TABLESAMPLE SYSTEM (10)",
+      "SELECT * FROM (TABLE secrets) s",
+      "SELECT * FROM (TABLE secrets)",
+      "SELECT id FROM orders WHERE id IN (TABLE secrets)",
+      "SELECT id FROM orders UNION TABLE secrets",
+      "WITH x AS (TABLE secrets) SELECT * FROM x",
   })
   void blockedTableIsFoundInEveryPosition(String sql) {
     Policy p = Policy.builder().blockedTables(List.of("public.secrets")).build();
-    refused(sql, p, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("public.secrets");
+    assertThatThrownBy(() -> validator.validate(sql, p)).isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isIn(
+            ErrorCode.TABLE_NOT_ALLOWED, ErrorCode.QUERY_BLOCKED));
+    if (!sql.contains("TABLE secrets")) {
+      // TABLE x nested in another statement is partly misread by JSqlParser 5.3 and refused as
+      // not understood; elsewhere the table rule itself must be what refuses
+      refused(sql, p, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("public.secrets");
+    }
   }
 
   @Test

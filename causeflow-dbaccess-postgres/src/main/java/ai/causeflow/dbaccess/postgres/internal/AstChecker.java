@@ -373,8 +373,38 @@ public final class AstChecker {
     }
   }
 
+  /**
+   * PostgreSQL's reserved key words (including those that may only name functions or types): none
+   * can be an unquoted table or schema name, so the parser returning one as such means it misread
+   * the statement ({@code FROM (TABLE secrets) s} came back as a table named "TABLE" aliased
+   * "secrets").
+   */
+  private static final Set<String> RESERVED = Set.of("all", "analyse", "analyze", "and", "any",
+      "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column",
+      "constraint", "create", "current_catalog", "current_date", "current_role", "current_time",
+      "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do",
+      "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group",
+      "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit", "localtime",
+      "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
+      "references", "returning", "select", "session_user", "some", "symmetric", "system_user",
+      "table", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic",
+      "when", "where", "window", "with", "authorization", "binary", "collation", "concurrently",
+      "cross", "current_schema", "freeze", "full", "ilike", "inner", "is", "isnull", "join", "left",
+      "like", "natural", "notnull", "outer", "overlaps", "right", "similar", "tablesample",
+      "verbose", "values");
+
+  private static void requireNotKeyword(@Nullable String rawName) {
+    if (rawName != null && !rawName.startsWith("\"")
+        && RESERVED.contains(rawName.toLowerCase(java.util.Locale.ROOT))) {
+      throw blocked("the statement is not understood (the parser read the key word '"
+          + rawName.toUpperCase(java.util.Locale.ROOT) + "' as a table name)");
+    }
+  }
+
   /** Candidate {@code schema.table} names of a table reference; empty for a CTE reference. */
   private List<String> resolveTable(Table t, Scope scope) {
+    requireNotKeyword(t.getName());
+    requireNotKeyword(t.getSchemaName());
     String name = Identifiers.unquote(t.getName());
     String schema = t.getSchemaName() == null ? null : Identifiers.unquote(t.getSchemaName());
     if (schema == null || schema.isEmpty()) {
