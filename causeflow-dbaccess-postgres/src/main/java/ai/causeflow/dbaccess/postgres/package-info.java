@@ -1,0 +1,10 @@
+/**
+ * PostgreSQL backend: {@link ai.causeflow.dbaccess.postgres.PostgresReadOnlyDataSource} (read-only
+ * execution, types, schema and DBA reads), the statement validator and the least-privilege role
+ * generator {@link ai.causeflow.dbaccess.postgres.PostgresRoleSql}. Implementation lives in
+ * {@code ai.causeflow.dbaccess.postgres.internal}.
+ */
+@NullMarked
+package ai.causeflow.dbaccess.postgres;
+
+import org.jspecify.annotations.NullMarked;
