@@ -97,7 +97,9 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
 
   private static PostgresReadOnlyDataSource build(ConnectionSource source,
       DataSourceSettings settings, PostgresOptions options) {
-    PostgresBackend backend = new PostgresBackend(source, options, new PostgresQueryValidator());
+    PostgresBackend backend = new PostgresBackend(source, options,
+        PostgresQueryValidator.builder().defaultSchema(options.defaultSchema())
+            .cacheSize(options.validationCacheSize()).build());
     try {
       return new PostgresReadOnlyDataSource(backend, settings);
     } catch (RuntimeException e) {

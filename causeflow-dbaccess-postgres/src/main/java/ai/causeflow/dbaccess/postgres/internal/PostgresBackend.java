@@ -39,28 +39,16 @@ import org.jspecify.annotations.Nullable;
 public final class PostgresBackend implements Backend {
   private static final int[] NO_PARAMS = new int[0];
   private static final int[] ONE_PARAM_TWICE = {1, 1};
-  private static final int MAX_CACHED_STATEMENT_CHARS = 16_384;
 
   private final ConnectionSource source;
   private final PostgresOptions options;
   private final PostgresQueryValidator validator;
-  private final @Nullable Map<String, ValidatedQuery> cache;
-  private volatile @Nullable Policy cachePolicy;
 
   public PostgresBackend(ConnectionSource source, PostgresOptions options,
       PostgresQueryValidator validator) {
     this.source = source;
     this.options = options;
     this.validator = validator;
-    int size = options.validationCacheSize();
-    this.cache = size == 0 ? null : new LinkedHashMap<>(64, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, ValidatedQuery> eldest) {
-        return size() > size;
-      }
-    };
   }
 
   @Override
@@ -118,28 +106,8 @@ public final class PostgresBackend implements Backend {
   }
 
   private ValidatedQuery validated(String sql, Policy policy) {
-    Map<String, ValidatedQuery> c = cache;
-    if (c == null || sql.length() > MAX_CACHED_STATEMENT_CHARS) {
-      return validator.validate(sql, policy);
-    }
-    synchronized (c) {
-      if (cachePolicy != policy) {
-        // The policy is fixed per data source; a different instance (tests) starts afresh.
-        c.clear();
-        cachePolicy = policy;
-      }
-      ValidatedQuery hit = c.get(sql);
-      if (hit != null) {
-        return hit;
-      }
-    }
-    ValidatedQuery vq = validator.validate(sql, policy); // refusals throw and are not cached
-    synchronized (c) {
-      if (cachePolicy == policy) {
-        c.put(sql, vq);
-      }
-    }
-    return vq;
+    // The validator caches results (and refusals) keyed by statement text and policy.
+    return validator.validate(sql, policy);
   }
 
   private static void noParameters(QueryRequest request) {

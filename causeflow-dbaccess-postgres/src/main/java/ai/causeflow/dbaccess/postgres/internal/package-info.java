@@ -1,4 +1,6 @@
-/** Implementation of the PostgreSQL backend; not API, may change without notice. */
+/**
+ * Implementation details of the PostgreSQL backend. Not API: may change in any release.
+ */
 @NullMarked
 package ai.causeflow.dbaccess.postgres.internal;
 
