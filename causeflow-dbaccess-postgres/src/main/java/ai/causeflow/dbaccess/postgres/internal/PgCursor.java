@@ -6,7 +6,6 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -60,33 +59,22 @@ final class PgCursor implements RowCursor {
    * Runs {@code sql} in the session and returns a cursor over its rows. On any failure the session
    * is closed (rolled back, reset) before the exception leaves.
    *
-   * @param parameterIndexes which {@code $n} each {@code ?} is; null runs {@code sql} as an
-   *     unprepared statement (still the extended protocol, no {@code ?} processing), used for
-   *     {@code EXPLAIN (GENERIC_PLAN)} where {@code $n} must reach the server as written
+   * @param parameterIndexes which {@code $n} each {@code ?} is
    * @param renames replacement column names by position (null entries keep the server's name)
    */
   static PgCursor execute(PgSession session, ExecutionContext ctx, String sql,
-      int @Nullable [] parameterIndexes, List<@Nullable Object> parameters, int fetchSize,
+      int[] parameterIndexes, List<@Nullable Object> parameters, int fetchSize,
       @Nullable Policy columnPolicy, @Nullable RowHook hook, String @Nullable [] renames) {
     try {
-      Connection c = session.connection();
-      Statement ps;
-      if (parameterIndexes == null) {
-        ps = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-        ps.setEscapeProcessing(false);
-      } else {
-        ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-      }
+      PreparedStatement ps = session.connection().prepareStatement(sql,
+          ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       session.track(ps);
       ps.setFetchSize(fetchSize);
-      if (parameterIndexes != null) {
-        PgBinder.bind((PreparedStatement) ps, parameterIndexes, parameters);
-      }
+      PgBinder.bind(ps, parameterIndexes, parameters);
       if (ctx.isCancelled()) {
         throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
       }
-      ResultSet rs = parameterIndexes == null ? ps.executeQuery(sql)
-          : ((PreparedStatement) ps).executeQuery();
+      ResultSet rs = ps.executeQuery();
       ResultSetMetaData md = rs.getMetaData();
       int n = md.getColumnCount();
       PGResultSetMetaData pg = md.isWrapperFor(PGResultSetMetaData.class)

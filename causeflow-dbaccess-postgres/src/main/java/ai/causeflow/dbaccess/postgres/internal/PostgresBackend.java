@@ -68,7 +68,7 @@ public final class PostgresBackend implements Backend {
       ValidatedQuery vq = validated(request.statement(), policy);
       int max = vq.jdbc().maxParameter();
       int given = request.parameters().size();
-      if (given != max && !(op.equals(Operation.EXPLAIN) && given == 0)) {
+      if (given != max) {
         throw new DbAccessException(ErrorCode.INVALID_PARAMS, "parameters: the statement uses "
             + max + " parameter(s) ($1..$" + max + ") but " + given + " were given");
       }
@@ -167,27 +167,17 @@ public final class PostgresBackend implements Backend {
     }
   }
 
+  /**
+   * {@code EXPLAIN (FORMAT JSON)} of the validated statement with its parameters bound, never
+   * ANALYZE. Values are required for {@code $n}: {@code EXPLAIN (GENERIC_PLAN)} cannot be used
+   * through the extended protocol (tested: the server plans with whatever values are bound), and
+   * splicing placeholders into text is what this library never does.
+   */
   private RowCursor explain(PgSession session, ExecutionContext ctx, PgPlan plan, int fetch)
       throws SQLException {
-    String options = "FORMAT JSON";
-    int[] indexes = plan.parameterIndexes();
-    if (plan.maxParameter() > 0 && plan.request().parameters().isEmpty()) {
-      // No values given: PostgreSQL 16+ can plan with the parameters left symbolic.
-      if (session.connection().getMetaData().getDatabaseMajorVersion() < 16) {
-        throw new DbAccessException(ErrorCode.INVALID_PARAMS, "parameters: explain of a statement"
-            + " with $n placeholders needs their values on PostgreSQL before 16");
-      }
-      options = "FORMAT JSON, GENERIC_PLAN";
-      indexes = NO_PARAMS;
-    }
-    if (indexes == NO_PARAMS && plan.maxParameter() > 0) {
-      // Generic plan: the placeholders stay $n in the text, sent unprepared so that the driver
-      // does not look for ? binds (the validator already proved it is one plain query).
-      return PgCursor.execute(session, ctx, "EXPLAIN (" + options + ") "
-          + plan.request().statement(), null, List.of(), fetch, null, null, new String[] {"plan"});
-    }
-    return PgCursor.execute(session, ctx, "EXPLAIN (" + options + ") " + plan.jdbcSql(), indexes,
-        plan.request().parameters(), fetch, null, null, new String[] {"plan"});
+    return PgCursor.execute(session, ctx, "EXPLAIN (FORMAT JSON) " + plan.jdbcSql(),
+        plan.parameterIndexes(), plan.request().parameters(), fetch, null, null,
+        new String[] {"plan"});
   }
 
   private static List<@Nullable Object> schemaParam(PgPlan plan) {
