@@ -169,6 +169,7 @@ public final class PostgresQueryValidator {
         throw blocked("JDBC escape syntax ('{' or '}' outside quotes) is not accepted");
       }
     }
+    checkLeadingKeyword(sql, toks);
     if (PgLexer.maxNesting(toks, sql) > maxNesting) {
       throw blocked("statement nested deeper than " + maxNesting + " parentheses");
     }
@@ -190,6 +191,32 @@ public final class PostgresQueryValidator {
     }
     return new ValidatedQuery(single, checker.tables(), checker.functions(), jdbc,
         checker.columns(), PgLexer.redactLiterals(single));
+  }
+
+  /**
+   * A plain query starts with SELECT, WITH, VALUES, TABLE or a parenthesis. Anything else is
+   * refused here with a clear message, before the parser is even asked.
+   */
+  private static void checkLeadingKeyword(String sql, List<Token> toks) {
+    for (Token t : toks) {
+      if (t.kind() == Kind.WHITESPACE || t.kind() == Kind.COMMENT) {
+        continue;
+      }
+      if (t.kind() == Kind.OTHER && sql.charAt(t.start()) == '(') {
+        return;
+      }
+      String word = t.kind() == Kind.WORD ? t.text(sql).toLowerCase(Locale.ROOT) : "";
+      switch (word) {
+        case "select", "with", "values", "table" -> {
+          return;
+        }
+        case "explain" -> throw blocked("EXPLAIN is not accepted as query text; use the explain"
+            + " operation, which validates the inner statement and never runs ANALYZE");
+        default -> throw blocked("only plain queries (SELECT, VALUES, TABLE, WITH of queries) are"
+            + " accepted" + (word.isEmpty() || !WORD.matcher(word).matches() ? ""
+            : "; this statement starts with '" + word.toUpperCase(Locale.ROOT) + "'"));
+      }
+    }
   }
 
   private static List<Token> shift(List<Token> toks, int offset) {
@@ -280,16 +307,16 @@ public final class PostgresQueryValidator {
     }
   }
 
-  /** " near keyword X" when the offending token is a word (never a literal or symbol). */
+  /**
+   * " near 'X'" when the offending token is a word (a keyword or identifier). Literals, symbols
+   * and positions are never quoted: a position's digits could coincide with a literal value.
+   */
   private static String near(ParseException e) {
     net.sf.jsqlparser.parser.Token t = e.currentToken == null ? null : e.currentToken.next;
-    if (t == null || t.image == null) {
+    if (t == null || t.image == null || !WORD.matcher(t.image).matches()) {
       return "";
     }
-    if (WORD.matcher(t.image).matches()) {
-      return " near '" + t.image + "' (line " + t.beginLine + ", column " + t.beginColumn + ")";
-    }
-    return " (line " + t.beginLine + ", column " + t.beginColumn + ")";
+    return " near '" + t.image + "'";
   }
 
   private static DbAccessException blocked(String why) {

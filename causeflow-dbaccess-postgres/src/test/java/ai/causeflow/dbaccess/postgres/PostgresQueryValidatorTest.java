@@ -290,6 +290,62 @@ class PostgresQueryValidatorTest {
         .hasMessageContaining("*.password*");
   }
 
+  @Test
+  void countStarInAggregatesAndWindowsIsNotAStar() {
+    assertThat(ok("SELECT count(*) OVER (PARTITION BY id), count(*) FROM users GROUP BY id",
+        columns).tables()).containsExactly("public.users");
+  }
+
+  @Test
+  void naturalJoinWithATableThatMayHaveBlockedColumnsIsRefused() {
+    refused("SELECT o.id FROM orders o NATURAL JOIN users u", columns, ErrorCode.COLUMN_NOT_ALLOWED)
+        .hasMessageContaining("NATURAL JOIN").hasMessageContaining("public.users");
+    assertThat(ok("SELECT o.id FROM orders o NATURAL JOIN items i", columns).tables())
+        .containsExactlyInAnyOrder("public.orders", "public.items");
+  }
+
+  @Test
+  void functionsBehindCatalogViewsFollowTheCatalogRule() {
+    refused("SELECT * FROM pg_stat_get_activity(NULL)", open, ErrorCode.TABLE_NOT_ALLOWED)
+        .hasMessageContaining("pg_stat_activity");
+    refused("SELECT pg_stat_get_backend_activity(1)", open, ErrorCode.TABLE_NOT_ALLOWED);
+    refused("SELECT * FROM pg_lock_status()", open, ErrorCode.TABLE_NOT_ALLOWED);
+    Policy monitoring = Policy.builder().allowedTables(List.of("public.*", "pg_catalog.*")).build();
+    assertThat(ok("SELECT pid FROM pg_stat_get_activity(NULL)", monitoring).functions())
+        .contains("pg_stat_get_activity");
+  }
+
+  @Test
+  void parseTimeoutIsEnforced() {
+    PostgresQueryValidator patient = PostgresQueryValidator.builder().maxLength(1_000_000)
+        .cacheSize(0).build();
+    PostgresQueryValidator hasty = PostgresQueryValidator.builder().maxLength(1_000_000)
+        .parseTimeout(java.time.Duration.ofMillis(1)).cacheSize(0).build();
+    StringBuilder big = new StringBuilder("SELECT ");
+    for (int i = 0; i < 5_000; i++) {
+      big.append(i == 0 ? "" : ", ").append("coalesce(a").append(i).append(", 0)");
+    }
+    big.append(" FROM t");
+    assertThat(patient.validate(big.toString(), open).tables()).containsExactly("public.t");
+    assertThatThrownBy(() -> hasty.validate(big.toString(), open))
+        .isInstanceOf(DbAccessException.class).hasMessageContaining("time budget");
+  }
+
+  @Test
+  void failedParsesLeaveNoThreadsBehind() {
+    // JSqlParser 5.3's parseStatements(String) leaks a non-daemon thread per failed parse; the
+    // validator parses on the caller's thread with one shared daemon watchdog instead
+    validator.validate("SELECT 1", open); // watchdog started
+    long before = Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon()).count();
+    PostgresQueryValidator v = PostgresQueryValidator.builder().cacheSize(0).build();
+    for (int i = 0; i < 200; i++) {
+      String bad = "SELECT FROM WHERE " + i + " ++";
+      assertThatThrownBy(() -> v.validate(bad, open)).isInstanceOf(DbAccessException.class);
+    }
+    long after = Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon()).count();
+    assertThat(after).isLessThanOrEqualTo(before);
+  }
+
   // --- literal values never appear in messages ---
 
   @Test

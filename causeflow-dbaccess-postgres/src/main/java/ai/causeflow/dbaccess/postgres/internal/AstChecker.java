@@ -186,6 +186,11 @@ public final class AstChecker {
       if (a.getName() != null) {
         checkFunction(List.of(a.getName()));
       }
+      if (a.getExpression() != null && a.getExpression().getClass() == AllColumns.class) {
+        // count(*) OVER (...): the star names no column
+        walkFields(node, scope, depth, "expression");
+        return;
+      }
     } else if (node instanceof CastExpression cast) {
       String t = cast.getColDataType() == null ? "" : cast.getColDataType().getDataType();
       if (t != null && Identifiers.unquote(t).replace("pg_catalog.", "").equals("xml")) {
@@ -251,9 +256,25 @@ public final class AstChecker {
       }
       scope = new Scope(scope);
       addSources(ps.getFromItem(), scope);
+      boolean natural = false;
       if (ps.getJoins() != null) {
         for (Join j : ps.getJoins()) {
           addSources(j.getFromItem(), scope);
+          natural |= j.isNatural();
+        }
+      }
+      if (natural) {
+        // NATURAL JOIN compares every same-named column: a blocked one would leak through the
+        // join predicate, and which columns take part is not known without the catalog
+        for (Source src : scope.sources) {
+          for (String table : src.tables) {
+            String rule = blockedColumnRuleFor(table);
+            if (rule != null) {
+              throw new DbAccessException(ErrorCode.COLUMN_NOT_ALLOWED, "NATURAL JOIN with table '"
+                  + table + "' is refused because blockedColumns rule '" + rule
+                  + "' can match one of its columns; join with ON or USING instead");
+            }
+          }
         }
       }
     } else if (select instanceof TableStatement ts) {
@@ -347,6 +368,12 @@ public final class AstChecker {
     String refusal = FunctionDenyList.refusal(simple, qualified);
     if (refusal != null) {
       throw blocked(refusal);
+    }
+    String catalogView = FunctionDenyList.catalogReader(simple);
+    if (catalogView != null && !allowedTablesNameSchema("pg_catalog")) {
+      throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "function '" + qualified
+          + "' returns system catalog data (like " + catalogView + "), which is blocked unless an"
+          + " allowedTables rule names schema 'pg_catalog'");
     }
   }
 

@@ -94,7 +94,45 @@ public final class FunctionDenyList {
   private static final List<Glob> QUALIFIED = RULES.stream()
       .filter(r -> r[0].contains(".")).map(r -> Glob.of(r[0])).toList();
 
+  /**
+   * Functions behind the statistics/system views: they return what the view returns (other
+   * sessions' query text, locks, settings), so they are allowed only where the view would be,
+   * when an allowedTables rule names {@code pg_catalog}.
+   */
+  public static final List<String[]> CATALOG_READERS = List.of(
+      rule("pg_stat_get_activity", "pg_stat_activity"),
+      rule("pg_stat_get_backend_*", "pg_stat_activity"),
+      rule("pg_stat_statements*", "pg_stat_statements"),
+      rule("pg_lock_status", "pg_locks"),
+      rule("pg_show_all_settings", "pg_settings"),
+      rule("pg_show_all_file_settings", "pg_file_settings"),
+      rule("pg_hba_file_rules", "pg_hba_file_rules"),
+      rule("pg_ident_file_mappings", "pg_ident_file_mappings"),
+      rule("pg_stat_get_wal_senders", "pg_stat_replication"),
+      rule("pg_stat_get_wal_receiver", "pg_stat_wal_receiver"),
+      rule("pg_get_replication_slots", "pg_replication_slots"),
+      rule("pg_prepared_statement", "pg_prepared_statements"),
+      rule("pg_prepared_xact", "pg_prepared_xacts"),
+      rule("pg_cursor", "pg_cursors"),
+      rule("pg_get_backend_memory_contexts", "pg_backend_memory_contexts"),
+      rule("pg_get_shmem_allocations", "pg_shmem_allocations"),
+      rule("pg_stat_get_progress_info", "pg_stat_progress_*"),
+      rule("pg_stat_get_subscription*", "pg_stat_subscription"));
+
+  private static final List<Glob> CATALOG_READER_GLOBS = CATALOG_READERS.stream()
+      .map(r -> Glob.of(r[0])).toList();
+
   private FunctionDenyList() {}
+
+  /** The system view a catalog-reading function stands for, or null. */
+  public static @Nullable String catalogReader(String simpleName) {
+    Glob g = Glob.firstMatch(CATALOG_READER_GLOBS, simpleName);
+    if (g == null) {
+      return null;
+    }
+    return CATALOG_READERS.stream().filter(r -> r[0].equals(g.source())).findFirst()
+        .map(r -> r[1]).orElse("a system view");
+  }
 
   /**
    * The first rule that refuses a function, or null. {@code simpleName} is the function's own
