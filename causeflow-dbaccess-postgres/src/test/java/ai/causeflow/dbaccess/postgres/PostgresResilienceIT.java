@@ -128,7 +128,8 @@ class PostgresResilienceIT {
       DbAccessException e = catchThrowableOfType(DbAccessException.class,
           () -> ds.execute(QueryRequest.query("SELECT 1 AS x").build()));
       long ms = (System.nanoTime() - start) / 1_000_000;
-      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("poolSize");
       assertThat(ms).isBetween(250L, 2_000L);
       ds.cancel("hog");

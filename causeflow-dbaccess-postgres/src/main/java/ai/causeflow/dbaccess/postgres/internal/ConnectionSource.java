@@ -13,8 +13,9 @@ import java.time.Duration;
 public interface ConnectionSource extends AutoCloseable {
 
   /**
-   * A connection within {@code wait}; a {@code DbAccessException} (TIMEOUT when none was free in
-   * time, CONNECTION_FAILED when the database cannot be reached) otherwise.
+   * A connection within {@code wait}; otherwise a {@code DbAccessException} with
+   * CONNECTION_FAILED (none free in time: the pool is exhausted; or the database cannot be
+   * reached), which is retryable.
    */
   Acquired acquire(Duration wait);
 

@@ -59,7 +59,7 @@ public final class PgPool implements ConnectionSource {
       throw new DbAccessException(ErrorCode.CANCELLED, "interrupted while waiting for a connection");
     }
     if (!got) {
-      throw new DbAccessException(ErrorCode.TIMEOUT, "no free database connection within "
+      throw new DbAccessException(ErrorCode.CONNECTION_FAILED, "no free database connection within "
           + wait.toMillis() + " ms (poolSize " + size + " is busy); retry later or raise poolSize");
     }
     Connection c;
