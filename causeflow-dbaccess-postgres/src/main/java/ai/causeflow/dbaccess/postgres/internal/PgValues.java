@@ -98,7 +98,7 @@ public final class PgValues {
         if (t.equals(OffsetDateTime.MIN)) {
           return "-infinity";
         }
-        return t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        return isoUtc(t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
       };
       case "timestamp" -> (rs, i) -> {
         LocalDateTime t = rs.getObject(i, LocalDateTime.class);
@@ -111,7 +111,7 @@ public final class PgValues {
         if (t.equals(LocalDateTime.MIN)) {
           return "-infinity";
         }
-        return t.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        return isoLocal(t);
       };
       case "date" -> (rs, i) -> {
         LocalDate d = rs.getObject(i, LocalDate.class);
@@ -207,6 +207,51 @@ public final class PgValues {
     } catch (NumberFormatException e) {
       return s; // NaN, Infinity, -Infinity
     }
+  }
+
+  /**
+   * {@code 2024-02-29T11:14:15.5Z}: what {@code ISO_OFFSET_DATE_TIME} prints for UTC, written by
+   * hand because the formatter costs more than reading the value (100k rows: ~35 ms).
+   */
+  static String isoUtc(LocalDateTime t) {
+    return isoLocal(t) + "Z";
+  }
+
+  /** {@code ISO_LOCAL_DATE_TIME} (seconds always, fraction without trailing zeros). */
+  static String isoLocal(LocalDateTime t) {
+    int year = t.getYear();
+    if (year < 1000 || year > 9999) {
+      return t.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+    }
+    StringBuilder b = new StringBuilder(32);
+    b.append(year).append('-');
+    two(b, t.getMonthValue()).append('-');
+    two(b, t.getDayOfMonth()).append('T');
+    two(b, t.getHour()).append(':');
+    two(b, t.getMinute()).append(':');
+    two(b, t.getSecond());
+    int nanos = t.getNano();
+    if (nanos > 0) {
+      int digits = 9;
+      while (nanos % 10 == 0) {
+        nanos /= 10;
+        digits--;
+      }
+      String f = Integer.toString(nanos);
+      b.append('.');
+      for (int i = f.length(); i < digits; i++) {
+        b.append('0');
+      }
+      b.append(f);
+    }
+    return b.toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int v) {
+    if (v < 10) {
+      b.append('0');
+    }
+    return b.append(v);
   }
 
   /** {@code 10:00:00+02} to {@code 10:00:00+02:00}. */
