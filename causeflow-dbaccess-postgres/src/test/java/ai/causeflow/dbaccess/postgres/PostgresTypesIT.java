@@ -48,7 +48,8 @@ class PostgresTypesIT {
             + " '{1.5,99999999999999999999}', B'1010', '[1,5)', '(1,2)')",
         "INSERT INTO t (b) VALUES (NULL)",
         "INSERT INTO t (i8, n, f8, ts, tstz, d) VALUES (42, 'NaN', 'Infinity', 'infinity',"
-            + " '-infinity', 'infinity')");
+            + " '-infinity', 'infinity')",
+        "INSERT INTO t (i8) VALUES (-9223372036854775808)");
     ds = PostgresReadOnlyDataSource.create(db.dataSource(), DataSourceSettings.builder("types")
         .build());
   }
@@ -138,6 +139,8 @@ class PostgresTypesIT {
     assertThat(special.get("ts")).isEqualTo("infinity");
     assertThat(special.get("tstz")).isEqualTo("-infinity");
     assertThat(special.get("d")).isEqualTo("infinity");
+    assertThat(q("SELECT i8 FROM t WHERE id = 4").rows().get(0).get("i8"))
+        .isEqualTo("-9223372036854775808");
   }
 
   @Test

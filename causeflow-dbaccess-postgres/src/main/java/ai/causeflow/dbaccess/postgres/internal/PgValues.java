@@ -75,7 +75,14 @@ public final class PgValues {
         int v = rs.getInt(i);
         return rs.wasNull() ? null : v;
       };
-      case "int8", "oid", "xid8" -> (rs, i) -> {
+      case "int8" -> (rs, i) -> {
+        long v = rs.getLong(i);
+        if (rs.wasNull()) {
+          return null;
+        }
+        return safe(v) ? (Object) v : Long.toString(v);
+      };
+      case "oid", "xid8" -> (rs, i) -> {
         String s = rs.getString(i);
         return s == null ? null : integer(s);
       };
@@ -184,10 +191,15 @@ public final class PgValues {
   static Object integer(String s) {
     try {
       long v = Long.parseLong(s);
-      return Math.abs(v) <= MAX_SAFE_INTEGER ? (Object) v : s;
+      return safe(v) ? (Object) v : s;
     } catch (NumberFormatException e) {
       return s;
     }
+  }
+
+  /** Whether a double holds {@code v} exactly and so does every integer next to it. */
+  static boolean safe(long v) {
+    return v >= -MAX_SAFE_INTEGER && v <= MAX_SAFE_INTEGER;
   }
 
   static Object floating(String s) {
@@ -308,11 +320,11 @@ public final class PgValues {
       return list;
     }
     if (v instanceof BigInteger b) {
-      return b.bitLength() <= 53 ? (Object) b.longValue() : b.toString();
+      return b.bitLength() <= 63 && safe(b.longValue()) ? (Object) b.longValue() : b.toString();
     }
     if (v instanceof Integer || v instanceof Long) {
       long x = ((Number) v).longValue();
-      return Math.abs(x) <= MAX_SAFE_INTEGER ? (Object) x : String.valueOf(x);
+      return safe(x) ? (Object) x : String.valueOf(x);
     }
     if (v instanceof BigDecimal d) {
       return d.precision() <= MAX_SAFE_DIGITS ? d : d.toString();

@@ -34,6 +34,9 @@ class PgValuesTest {
     assertThat(PgValues.integer("9007199254740992")).isEqualTo(9007199254740992L);
     assertThat(PgValues.integer("9007199254740993")).isEqualTo("9007199254740993");
     assertThat(PgValues.integer("-9007199254740993")).isEqualTo("-9007199254740993");
+    assertThat(PgValues.integer("-9223372036854775808")).isEqualTo("-9223372036854775808");
+    assertThat(PgValues.json("[-9223372036854775808, 9007199254740992]"))
+        .isEqualTo(List.of("-9223372036854775808", 9007199254740992L));
     assertThat(PgValues.decimal("123456789012345")).isEqualTo(new BigDecimal("123456789012345"));
     assertThat(PgValues.decimal("1234567890123456")).isEqualTo("1234567890123456");
     assertThat(PgValues.decimal("0.000000000000001")).isEqualTo(new BigDecimal("1E-15"));
