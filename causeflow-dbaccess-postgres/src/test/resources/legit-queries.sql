@@ -537,7 +537,7 @@ SELECT wait_event_type, wait_event, count(*) FROM pg_stat_activity WHERE wait_ev
 ;;
 SELECT backend_type, count(*) FROM pg_stat_activity GROUP BY backend_type
 ;;
-SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter
+SELECT num_timed, num_requested, write_time FROM pg_stat_checkpointer
 ;;
 SELECT * FROM pg_stat_wal
 ;;

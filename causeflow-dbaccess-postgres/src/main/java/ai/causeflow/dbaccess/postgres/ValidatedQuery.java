@@ -14,10 +14,12 @@ import java.util.Set;
  *
  * <p>Thread-safety: immutable.
  *
- * @param sql the single statement as received, trimmed, without a trailing {@code ;}
+ * @param sql the single statement as received, from its first to its last significant token
+ *     (leading white space, trailing comments and a trailing {@code ;} removed), so that text
+ *     appended or wrapped around it is never swallowed by a trailing {@code --} comment
  * @param tables every table/view read, {@code schema.table}, lower-case (an unqualified
- *     {@code pg_*} name appears under both {@code pg_catalog} and the default schema, since
- *     PostgreSQL may resolve it to either)
+ *     {@code pg_*} name that is not a known catalog relation appears under both
+ *     {@code pg_catalog} and the default schema, since PostgreSQL may resolve it to either)
  * @param functions every function called, lower-case, qualified as written
  * @param jdbc {@link #sql()} rewritten for pgjdbc
  * @param columns column references that could be attributed to a table,

@@ -176,6 +176,31 @@ class PostgresQueryValidatorTest {
   }
 
   @Test
+  void parserStackOverflowIsARefusalNotACrash() {
+    // with the nesting guard lifted, the parser itself recurses until the stack is exhausted
+    PostgresQueryValidator unguarded = PostgresQueryValidator.builder().maxNesting(1_000_000)
+        .maxLength(1_000_000).parseTimeout(java.time.Duration.ofMinutes(1)).cacheSize(0).build();
+    String deep = "SELECT " + "(".repeat(50_000) + "1" + ")".repeat(50_000);
+    assertThatThrownBy(() -> unguarded.validate(deep, open)).isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isEqualTo(ErrorCode.QUERY_BLOCKED));
+    assertThat(unguarded.validate("SELECT (((1)))", open).sql()).isEqualTo("SELECT (((1)))");
+  }
+
+  @Test
+  void nestedParenthesesDoNotTriggerTheExponentialParserMode() {
+    // JSqlParser's complex mode needs seconds at depth 10 and minutes at 14; the validator only
+    // uses it for shallow statements, so this is decided quickly rather than by the time budget
+    for (int depth : new int[] {8, 12, 20, 60}) {
+      String sql = "SELECT " + "(".repeat(depth) + "1" + ")".repeat(depth) + " FROM t";
+      try {
+        validator.validate(sql, open);
+      } catch (DbAccessException e) {
+        assertThat(e.getMessage()).doesNotContain("time budget");
+      }
+    }
+  }
+
+  @Test
   void overlongStatementIsRefused() {
     PostgresQueryValidator small = PostgresQueryValidator.builder().maxLength(100).build();
     assertThatThrownBy(() -> small.validate("SELECT " + "1,".repeat(100) + "1", open))
@@ -203,6 +228,40 @@ class PostgresQueryValidatorTest {
     refused("TABLE secrets", p, ErrorCode.TABLE_NOT_ALLOWED);
     refused("SELECT 1 UNION SELECT id FROM secrets", p, ErrorCode.TABLE_NOT_ALLOWED);
     refused("SELECT (SELECT max(id) FROM secrets)", p, ErrorCode.TABLE_NOT_ALLOWED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT id FROM secrets",
+      "SELECT o.id FROM orders o JOIN secrets s ON s.id = o.id",
+      "SELECT o.id FROM orders o LEFT JOIN (orders o2 JOIN secrets s ON true) ON true",
+      "SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM secrets)",
+      "SELECT id FROM orders WHERE id IN (SELECT id FROM secrets)",
+      "SELECT id FROM orders WHERE id = ANY (ARRAY(SELECT id FROM secrets))",
+      "SELECT id FROM orders ORDER BY (SELECT max(id) FROM secrets)",
+      "SELECT count(*) FROM orders HAVING count(*) > (SELECT count(*) FROM secrets)",
+      "SELECT (SELECT max(id) FROM secrets)",
+      "SELECT coalesce((SELECT max(id) FROM secrets), 0)",
+      "SELECT CASE WHEN true THEN (SELECT 1 FROM secrets LIMIT 1) END",
+      "SELECT sum(id) OVER (PARTITION BY (SELECT 1 FROM secrets LIMIT 1)) FROM orders",
+      "SELECT count(*) FILTER (WHERE id IN (SELECT id FROM secrets)) FROM orders",
+      "WITH c AS (SELECT id FROM secrets) SELECT id FROM c",
+      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n FROM c JOIN secrets s ON s.id = n) SELECT n FROM c",
+      "SELECT o.id FROM orders o, LATERAL (SELECT id FROM secrets s WHERE s.id = o.id) l",
+      "SELECT 1 UNION SELECT id FROM secrets",
+      "SELECT 1 EXCEPT (SELECT id FROM secrets)",
+      "VALUES ((SELECT max(id) FROM secrets))",
+      "TABLE secrets",
+      "SELECT id FROM public.secrets",
+      "SELECT id FROM \"public\".\"secrets\"",
+      "SELECT id FROM \"SECRETS\"",
+      "SELECT id FROM mydb.public.secrets",
+      "SELECT id FROM ONLY secrets",
+      "SELECT s.id FROM secrets AS s TABLESAMPLE SYSTEM (10)",
+  })
+  void blockedTableIsFoundInEveryPosition(String sql) {
+    Policy p = Policy.builder().blockedTables(List.of("public.secrets")).build();
+    refused(sql, p, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("public.secrets");
   }
 
   @Test
@@ -290,6 +349,26 @@ class PostgresQueryValidatorTest {
         .hasMessageContaining("*.password*");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"to_json", "to_jsonb", "row_to_json", "concat", "quote_literal",
+      "quote_nullable", "json_build_array", "jsonb_build_array", "array_agg", "json_agg",
+      "jsonb_agg", "any_value", "record_out", "record_send", "hash_record", "num_nonnulls"})
+  void attributeNotationFunctionCallsAreWholeRowReferences(String fn) {
+    // PostgreSQL reads u.to_json as to_json(u): the whole row, blocked columns included
+    refused("SELECT u." + fn + " FROM users u", columns, ErrorCode.COLUMN_NOT_ALLOWED)
+        .hasMessageContaining("public.users");
+    assertThat(ok("SELECT o." + fn + " FROM orders o", columns).tables())
+        .containsExactly("public.orders");
+  }
+
+  @Test
+  void columnAliasListsOnATableWithBlockedColumnsAreRefused() {
+    refused("SELECT c FROM users AS x(a, b, c)", columns, ErrorCode.COLUMN_NOT_ALLOWED)
+        .hasMessageContaining("column aliases");
+    assertThat(ok("SELECT c FROM orders AS x(a, b, c)", columns).tables())
+        .containsExactly("public.orders");
+  }
+
   @Test
   void countStarInAggregatesAndWindowsIsNotAStar() {
     assertThat(ok("SELECT count(*) OVER (PARTITION BY id), count(*) FROM users GROUP BY id",
@@ -318,7 +397,7 @@ class PostgresQueryValidatorTest {
   @Test
   void parseTimeoutIsEnforced() {
     PostgresQueryValidator patient = PostgresQueryValidator.builder().maxLength(1_000_000)
-        .cacheSize(0).build();
+        .parseTimeout(java.time.Duration.ofMinutes(1)).cacheSize(0).build();
     PostgresQueryValidator hasty = PostgresQueryValidator.builder().maxLength(1_000_000)
         .parseTimeout(java.time.Duration.ofMillis(1)).cacheSize(0).build();
     StringBuilder big = new StringBuilder("SELECT ");
@@ -385,6 +464,22 @@ class PostgresQueryValidatorTest {
   }
 
   @Test
+  void timeBudgetRefusalsAreNotCached() {
+    PostgresQueryValidator hasty = PostgresQueryValidator.builder().maxLength(1_000_000)
+        .parseTimeout(java.time.Duration.ofMillis(1)).build();
+    StringBuilder big = new StringBuilder("SELECT ");
+    for (int i = 0; i < 5_000; i++) {
+      big.append(i == 0 ? "" : ", ").append("coalesce(a").append(i).append(", 0)");
+    }
+    assertThatThrownBy(() -> hasty.validate(big.toString(), open))
+        .hasMessageContaining("time budget");
+    assertThat(hasty.cachedResults()).isZero();
+    assertThatThrownBy(() -> hasty.validate("SELECT 1; SELECT 2", open))
+        .isInstanceOf(DbAccessException.class);
+    assertThat(hasty.cachedResults()).isEqualTo(1); // ordinary refusals are
+  }
+
+  @Test
   void cacheCanBeDisabled() {
     PostgresQueryValidator v = PostgresQueryValidator.builder().cacheSize(0).build();
     ValidatedQuery a = v.validate("SELECT 1", open);
@@ -417,6 +512,15 @@ class PostgresQueryValidatorTest {
     assertThat(q.jdbc().sql()).isEqualTo("SELECT id FROM orders WHERE data ?? 'k' AND id = ? AND x = ?");
     assertThat(q.jdbc().parameterIndexes()).containsExactly(2, 1);
     assertThat(q.redacted()).isEqualTo("SELECT id FROM orders WHERE data ? ? AND id = $2 AND x = $1");
+  }
+
+  @Test
+  void trailingCommentsAreNotPartOfTheValidatedText() {
+    ValidatedQuery q = ok("  /* lead */ SELECT id FROM orders WHERE id = $1 -- trailing\n ; -- more", open);
+    assertThat(q.sql()).isEqualTo("/* lead */ SELECT id FROM orders WHERE id = $1");
+    assertThat(q.jdbc().sql()).isEqualTo("/* lead */ SELECT id FROM orders WHERE id = ?");
+    // so wrapping the text cannot be commented out
+    assertThat(ok("SELECT 1 -- note", open).sql()).isEqualTo("SELECT 1");
   }
 
   private static DbAccessException catchRefusal(PostgresQueryValidator v, String sql, Policy p) {

@@ -73,6 +73,20 @@ public final class AstChecker {
     }
   };
 
+  /**
+   * Built-in functions of one polymorphic/record argument. PostgreSQL accepts {@code t.f} for
+   * {@code f(t)} when {@code t} has no column {@code f} (verified on 17: {@code x.to_json},
+   * {@code x.concat}, {@code x.array_agg}, {@code x.record_out} ... return the whole row), so such
+   * a "column" of a table with blocked columns is treated as a whole-row reference.
+   */
+  static final Set<String> WHOLE_ROW_FUNCTIONS = Set.of("to_json", "to_jsonb", "row_to_json",
+      "hstore", "concat", "quote_literal", "quote_nullable", "json_build_array",
+      "jsonb_build_array", "json_build_object", "jsonb_build_object", "array_agg", "json_agg",
+      "jsonb_agg", "json_agg_strict", "jsonb_agg_strict", "any_value", "record_out",
+      "record_send", "hash_record", "hash_record_extended", "num_nulls", "num_nonnulls",
+      "pg_column_size", "pg_column_compression", "pg_column_toast_chunk_id", "xmlforest",
+      "json_strip_nulls", "to_char", "format");
+
   private final Policy policy;
   private final String defaultSchema;
   private final Set<String> tables = new LinkedHashSet<>();
@@ -291,6 +305,18 @@ public final class AstChecker {
     if (item instanceof Table t) {
       checkTable(t, scope); // tables before columns: the table rule is the more useful refusal
       List<String> resolved = resolveTable(t, scope);
+      if (item.getAlias() != null && item.getAlias().getAliasColumns() != null
+          && !item.getAlias().getAliasColumns().isEmpty()) {
+        // FROM users AS u(a, b, c) renames columns by position: which one is blocked is unknown
+        for (String table : resolved) {
+          String rule = blockedColumnRuleFor(table);
+          if (rule != null) {
+            throw new DbAccessException(ErrorCode.COLUMN_NOT_ALLOWED, "column aliases on table '"
+                + table + "' are refused because blockedColumns rule '" + rule
+                + "' can match one of its columns; alias the columns in the select list instead");
+          }
+        }
+      }
       String name = alias != null ? alias : Identifiers.unquote(t.getName());
       scope.sources.add(new Source(name, resolved));
     } else if (item instanceof ParenthesedFromItem p) {
@@ -393,6 +419,10 @@ public final class AstChecker {
     Source src = scope.find(qSchema, qName);
     if (src != null) {
       for (String table : src.tables) {
+        if (WHOLE_ROW_FUNCTIONS.contains(col)) {
+          // PostgreSQL's attribute notation: t.to_json is to_json(t), the whole row
+          starOn(table);
+        }
         blockColumn(table + "." + col);
         columns.add(table + "." + col);
       }

@@ -83,11 +83,9 @@ public final class FunctionDenyList {
       rule("pg_log_standby_snapshot", "writes WAL"),
       // statistics and maintenance with side effects
       rule("pg_stat_*reset*", "resets statistics"),
-      rule("pg_stat_reset*", "resets statistics"),
       rule("pg_import_system_collations", "creates collations"),
       rule("pg_truncate_visibility_map", "modifies a relation's visibility map"),
-      rule("pg_prewarm", "loads relations into memory"),
-      rule("pg_catalog.pg_stat_statements_reset", "resets statistics"));
+      rule("pg_prewarm", "loads relations into memory"));
 
   private static final List<Glob> SIMPLE = RULES.stream()
       .filter(r -> !r[0].contains(".")).map(r -> Glob.of(r[0])).toList();
