@@ -6,7 +6,7 @@ import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
-import ai.causeflow.dbaccess.core.masking.MaskingStage;
+import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.postgres.PostgresOptions;
 import ai.causeflow.dbaccess.postgres.PostgresReadOnlyDataSource;
 import ai.causeflow.dbaccess.postgres.testing.EmbeddedPostgresServer;
@@ -82,21 +82,10 @@ public class PostgresFetchBenchmark {
         Set.of(Operation.QUERY), ROWS, 60_000, 1, List.of(), List.of(), List.of());
     PostgresOptions options = PostgresOptions.builder().fetchSize(FETCH).build();
     masked = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
-        .policy(policy).masking(defaultMasking()).build(), options);
+        .policy(policy).masking(Masking.defaults()).build(), options);
     plain = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
         .policy(policy).build(), options);
     raw = db.dataSource().getConnection();
-  }
-
-  /** {@code Masking.defaults()} from the masking package (reflection: it may not be merged yet). */
-  static MaskingStage defaultMasking() {
-    try {
-      return (MaskingStage) Class.forName("ai.causeflow.dbaccess.core.masking.Masking")
-          .getMethod("defaults").invoke(null);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("ai.causeflow.dbaccess.core.masking.Masking is not on the"
-          + " classpath; the masked benchmark needs the masking module", e);
-    }
   }
 
   @TearDown(Level.Trial)
