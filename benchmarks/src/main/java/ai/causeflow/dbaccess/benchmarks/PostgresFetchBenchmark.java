@@ -9,13 +9,15 @@ import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.postgres.PostgresOptions;
 import ai.causeflow.dbaccess.postgres.PostgresReadOnlyDataSource;
-import ai.causeflow.dbaccess.postgres.testing.EmbeddedPostgresServer;
-import ai.causeflow.dbaccess.postgres.testing.TestDatabase;
+import ai.causeflow.dbaccess.core.config.ConnectionConfig;
+import ai.causeflow.dbaccess.core.config.Secret;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +61,7 @@ public class PostgresFetchBenchmark {
   static final String ALL = "SELECT id, name, email, note, status, amount, created_at FROM bench";
   static final String ONE = ALL + " WHERE id = $1";
 
-  TestDatabase db;
+  EmbeddedPostgres server;
   PostgresReadOnlyDataSource masked;
   PostgresReadOnlyDataSource plain;
   Connection raw;
@@ -67,8 +69,9 @@ public class PostgresFetchBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    db = EmbeddedPostgresServer.shared().createDatabase("bench");
-    db.execute("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, note text,"
+    // zonky directly (not the postgres test-jar) so that every reactor phase resolves.
+    server = EmbeddedPostgres.builder().start();
+    execute("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, note text,"
             + " status text, amount numeric(12,2), created_at timestamptz)",
         "INSERT INTO bench SELECT g, 'customer ' || g, 'user' || g || '@example.com',"
             + " 'order note ' || md5(g::text) || ' ' || repeat('lorem ipsum ', 6),"
@@ -78,21 +81,33 @@ public class PostgresFetchBenchmark {
         "VACUUM ANALYZE bench");
     Policy policy = Policy.builder().maxRowsPerQuery(ROWS).maxResultBytes(Policy.MAX_RESULT_BYTES)
         .statementTimeout(Duration.ofSeconds(60)).build();
-    ResourceConfig rc = new ResourceConfig("bench", "postgres", "bench", db.connectionConfig(),
+    ConnectionConfig.Postgres conn = new ConnectionConfig.Postgres("localhost", server.getPort(),
+        "postgres", "postgres", Secret.of(""), "disable", 5_000);
+    ResourceConfig rc = new ResourceConfig("bench", "postgres", "bench", conn,
         Set.of(Operation.QUERY), ROWS, 60_000, 1, List.of(), List.of(), List.of());
     PostgresOptions options = PostgresOptions.builder().fetchSize(FETCH).build();
     masked = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
         .policy(policy).masking(Masking.defaults()).build(), options);
     plain = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
         .policy(policy).build(), options);
-    raw = db.dataSource().getConnection();
+    raw = server.getPostgresDatabase().getConnection();
+  }
+
+  void execute(String... statements) throws SQLException {
+    try (Connection c = server.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
+    }
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() throws SQLException {
+  public void tearDown() throws SQLException, java.io.IOException {
     masked.close();
     plain.close();
     raw.close();
+    server.close();
   }
 
   @Benchmark
