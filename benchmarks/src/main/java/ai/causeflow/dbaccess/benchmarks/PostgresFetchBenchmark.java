@@ -8,7 +8,13 @@ import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.postgres.PostgresOptions;
+import ai.causeflow.dbaccess.postgres.PostgresQueryValidator;
 import ai.causeflow.dbaccess.postgres.PostgresReadOnlyDataSource;
+import ai.causeflow.dbaccess.postgres.internal.PgPool;
+import ai.causeflow.dbaccess.postgres.internal.PostgresBackend;
+import ai.causeflow.dbaccess.core.spi.ExecutionContext;
+import ai.causeflow.dbaccess.core.spi.QueryPlan;
+import ai.causeflow.dbaccess.core.spi.RowCursor;
 import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -19,10 +25,12 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +73,8 @@ public class PostgresFetchBenchmark {
   PostgresReadOnlyDataSource masked;
   PostgresReadOnlyDataSource plain;
   Connection raw;
+  PostgresBackend backend;
+  Policy policy;
   final AtomicLong fresh = new AtomicLong();
 
   @Setup(Level.Trial)
@@ -79,7 +89,7 @@ public class PostgresFetchBenchmark {
             + " timestamptz '2024-01-01' + g * interval '1 minute'"
             + " FROM generate_series(1, " + ROWS + ") g",
         "VACUUM ANALYZE bench");
-    Policy policy = Policy.builder().maxRowsPerQuery(ROWS).maxResultBytes(Policy.MAX_RESULT_BYTES)
+    policy = Policy.builder().maxRowsPerQuery(ROWS).maxResultBytes(Policy.MAX_RESULT_BYTES)
         .statementTimeout(Duration.ofSeconds(60)).build();
     ConnectionConfig.Postgres conn = new ConnectionConfig.Postgres("localhost", server.getPort(),
         "postgres", "postgres", Secret.of(""), "disable", 5_000);
@@ -91,6 +101,10 @@ public class PostgresFetchBenchmark {
     plain = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
         .policy(policy).build(), options);
     raw = server.getPostgresDatabase().getConnection();
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    backend = new PostgresBackend(new PgPool("jdbc:postgresql://localhost:" + server.getPort()
+        + "/postgres", props, 1), options, new PostgresQueryValidator());
   }
 
   void execute(String... statements) throws SQLException {
@@ -107,6 +121,7 @@ public class PostgresFetchBenchmark {
     masked.close();
     plain.close();
     raw.close();
+    backend.close();
     server.close();
   }
 
@@ -150,6 +165,25 @@ public class PostgresFetchBenchmark {
     } finally {
       raw.rollback();
       raw.setAutoCommit(true);
+    }
+    return rows.size();
+  }
+
+  /** The PostgreSQL backend's cursor alone: validation, session, streaming, type mapping. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public int fetch100kBackendOnly() {
+    QueryRequest req = QueryRequest.query(ALL).limit(ROWS).build();
+    QueryPlan plan = backend.validate(req, policy);
+    ExecutionContext ctx = new ExecutionContext(req.requestId(), "bench", policy,
+        policy.statementTimeout(), Instant.now().plus(policy.statementTimeout()), ROWS + 1);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (RowCursor c = backend.open(plan, ctx)) {
+      Map<String, Object> r;
+      while ((r = c.next()) != null) {
+        rows.add(r);
+      }
     }
     return rows.size();
   }

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request's read-only transaction on one connection.
@@ -47,7 +48,7 @@ public final class PgSession implements AutoCloseable {
   private final boolean savedAutoCommit;
   private final boolean savedReadOnly;
   private final int savedNetworkTimeout;
-  private volatile Statement current;
+  private volatile @Nullable Statement current;
   private boolean broken;
   private boolean closed;
 
