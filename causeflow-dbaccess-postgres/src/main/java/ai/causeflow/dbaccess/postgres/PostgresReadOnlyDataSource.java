@@ -81,7 +81,9 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
    * A data source with its own pool of {@code resource.poolSize()} connections: connect timeout
    * {@code connectTimeoutMs}, TLS per {@code sslMode}, credentials from the connection block.
    * Connections are opened lazily, so a database that is down at start-up does not prevent
-   * creation; requests fail with {@code CONNECTION_FAILED} until it is back.
+   * creation; requests fail with {@code CONNECTION_FAILED} until it is back. The policy is the
+   * settings' (build it with {@code resource.policy(limits)}); only the connection block and
+   * {@code poolSize} are read from {@code resource}.
    */
   public static PostgresReadOnlyDataSource fromConfig(ResourceConfig resource,
       DataSourceSettings settings, PostgresOptions options) {
