@@ -42,7 +42,10 @@ import javax.sql.DataSource;
  * every connection in it. A {@link DataSource} passed to {@link #create} is never closed; each
  * connection borrowed from it is rolled back, reset ({@code DISCARD ALL}, its autocommit,
  * read-only flag and network timeout restored) and closed after each request, which returns it
- * to the user's pool (a connection that could not be reset is aborted first).
+ * to the user's pool (a connection that could not be reset is aborted first). {@code DISCARD ALL}
+ * also resets settings your pool applied with {@code SET} (for example a connection-init SQL, or
+ * pgjdbc's {@code ApplicationName} unless {@code assumeMinServerVersion} is 9.0 or later, which
+ * puts it in the startup packet) to the role's and database's defaults.
  *
  * <p>Thread-safety: thread-safe; share one instance per database.
  */
@@ -154,6 +157,9 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
     p.setProperty("loginTimeout", seconds);
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("ApplicationName", "causeflow-dbaccess");
+    // Sends ApplicationName (and extra_float_digits) in the startup packet instead of a SET after
+    // connecting, so that the DISCARD ALL between requests resets to it rather than to ''.
+    p.setProperty("assumeMinServerVersion", "9.0");
     // The session preamble owns read-only mode; the driver's own flag is set too (BEGIN READ ONLY).
     p.setProperty("readOnlyMode", "transaction");
     return p;

@@ -139,6 +139,34 @@ class PostgresResilienceIT {
   }
 
   @Test
+  void manyThreadsShareASmallPoolAndEachGetsItsOwnAnswer() throws Exception {
+    PostgresOptions options = PostgresOptions.builder().connectionWait(Duration.ofSeconds(10))
+        .build();
+    try (PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(
+        resource(db.connectionConfig(), 2), settings(Duration.ofSeconds(10)), options)) {
+      List<CompletableFuture<Void>> workers = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        workers.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < 25; i++) {
+            int id = 1 + (thread * 25 + i) % 2000;
+            QueryResult r = ds.execute(QueryRequest.query("SELECT id FROM big WHERE id = $1")
+                .parameters(List.of(id)).build());
+            assertThat(r.rows()).containsExactly(java.util.Map.of("id", id));
+          }
+        }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+      }
+      CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(60,
+          TimeUnit.SECONDS);
+      // At most poolSize physical connections, back to their startup application_name after
+      // the reset (so a DBA can still tell them apart from other clients).
+      assertThat(db.queryString("SELECT string_agg(application_name, ',') FROM pg_stat_activity"
+          + " WHERE datname = '" + db.name() + "' AND pid <> pg_backend_pid()"))
+          .isIn("causeflow-dbaccess", "causeflow-dbaccess,causeflow-dbaccess");
+    }
+  }
+
+  @Test
   void deadDatabaseFailsFastAndRecoversWhenBack() throws Exception {
     EmbeddedPostgresServer server = db.server();
     try (TcpProxy proxy = new TcpProxy(server.host(), server.port())) {
