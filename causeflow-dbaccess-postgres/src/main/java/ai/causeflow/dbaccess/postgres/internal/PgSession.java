@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  *
  * The explicit {@code SET TRANSACTION READ ONLY} does not depend on the driver's read-only mode;
  * the final {@code SELECT 1} takes the transaction's snapshot, after which PostgreSQL refuses
- * {@code SET TRANSACTION READ WRITE} (tested). A plain {@code BEGIN READ ONLY} would not work here:
- * the driver has already sent {@code BEGIN}, and a second {@code BEGIN} only warns.
+ * {@code SET TRANSACTION READ WRITE} (tested). {@code SET TRANSACTION} rather than {@code BEGIN READ
+ * ONLY}: it works inside whatever transaction the driver opened, without relying on how the driver
+ * treats a statement that is itself a {@code BEGIN} (pgjdbc happens to skip its own, tested).
  *
  * <p>Closing: always {@code ROLLBACK}, then {@code DISCARD ALL} in autocommit mode (drops GUCs,
  * prepared statements, LISTENs, temp tables, session advisory locks), then the connection's

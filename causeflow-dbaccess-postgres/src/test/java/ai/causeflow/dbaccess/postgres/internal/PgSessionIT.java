@@ -94,6 +94,24 @@ class PgSessionIT {
   }
 
   @Test
+  void anExplicitBeginReadOnlyWithAutocommitOffTakesEffect() throws SQLException {
+    // Verified rather than assumed: pgjdbc does not put its own BEGIN in front of a statement that
+    // is itself a BEGIN, so BEGIN READ ONLY works with autocommit off. The preamble still uses
+    // SET TRANSACTION READ ONLY, which does not depend on that driver detail.
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("BEGIN READ ONLY");
+        try (ResultSet rs = st.executeQuery("SELECT current_setting('transaction_read_only')")) {
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("on");
+        }
+      }
+      c.rollback();
+    }
+  }
+
+  @Test
   void preambleSetsTimeoutsApplicationNameAndSearchPath() throws SQLException {
     try (PgSession s = open("req-42.a:b");
         Statement st = s.connection().createStatement();
