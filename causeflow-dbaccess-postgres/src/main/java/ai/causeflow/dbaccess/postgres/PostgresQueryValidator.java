@@ -5,6 +5,7 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.postgres.internal.AstChecker;
 import ai.causeflow.dbaccess.postgres.internal.PgLexer;
+import ai.causeflow.dbaccess.postgres.internal.PgjdbcCheck;
 import ai.causeflow.dbaccess.postgres.internal.PgLexer.Kind;
 import ai.causeflow.dbaccess.postgres.internal.PgLexer.Token;
 import java.time.Duration;
@@ -56,6 +57,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresQueryValidator {
   private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z_0-9]{0,62}");
+  private static final Pattern NUMBER = Pattern.compile(
+      "(?:\\d[\\d_]*(?:\\.[\\d_]*)?|\\.\\d[\\d_]*)(?:[eE][+-]?\\d[\\d_]*)?"
+          + "|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+");
   private static final ScheduledExecutorService WATCHDOG = watchdog();
   private static final int COMPLEX_PARSE_MAX_NESTING = 6;
   private static final String TIME_BUDGET =
@@ -70,12 +74,12 @@ public final class PostgresQueryValidator {
 
   /** A validator resolving unqualified tables to {@code public}, with the default limits. */
   public PostgresQueryValidator() {
-    this(builder());
+    this(builder().checked());
   }
 
   /** A validator resolving unqualified tables to {@code defaultSchema}, default limits. */
   public PostgresQueryValidator(String defaultSchema) {
-    this(builder().defaultSchema(defaultSchema));
+    this(builder().defaultSchema(defaultSchema).checked());
   }
 
   private PostgresQueryValidator(Builder b) {
@@ -171,6 +175,17 @@ public final class PostgresQueryValidator {
       if (t.kind() == Kind.BRACE) {
         throw blocked("JDBC escape syntax ('{' or '}' outside quotes) is not accepted");
       }
+      if (t.kind() == Kind.NUMBER && !NUMBER.matcher(t.text(sql)).matches()) {
+        throw blocked("malformed numeric literal (letters glued to a number)");
+      }
+      if (t.kind() == Kind.OTHER && sql.charAt(t.start()) == '`') {
+        throw blocked("backquotes are not PostgreSQL syntax");
+      }
+      if (t.kind() == Kind.OTHER && sql.charAt(t.start()) == '/' && t.end() < sql.length()
+          && sql.charAt(t.end()) == '/') {
+        // JSqlParser takes "//" for a comment; PostgreSQL for an operator
+        throw blocked("'//' is not accepted (the parser would read it as a comment)");
+      }
     }
     checkLeadingKeyword(sql, toks);
     int nesting = PgLexer.maxNesting(toks, sql);
@@ -191,6 +206,7 @@ public final class PostgresQueryValidator {
     String single = sql.substring(offset, toks.get(last).end());
     List<Token> singleToks = shift(toks.subList(first, last + 1), offset);
     JdbcStatement jdbc = PgLexer.toJdbc(single, singleToks);
+    PgjdbcCheck.requireSameView(jdbc);
 
     Statements parsed = parse(parserText(sql, toks), nesting);
     if (parsed.size() != 1) {
@@ -267,10 +283,32 @@ public final class PostgresQueryValidator {
           }
         }
         case ESCAPE_STRING, UNICODE_STRING, DOLLAR_STRING -> plain(out, sql, t);
-        default -> out.append(sql, t.start(), t.end());
+        default -> {
+          // PostgreSQL ends an identifier or number at any operator character; JSqlParser
+          // reads some of them (# @ :) as part of an identifier, so "x#setval(...)" would hide
+          // the call from the deny list. Space them apart where the lexer saw a boundary.
+          if (out.length() > 0 && needsSpace(out.charAt(out.length() - 1), sql.charAt(t.start()),
+              t.kind())) {
+            out.append(' ');
+          }
+          out.append(sql, t.start(), t.end());
+        }
       }
     }
     return out.toString();
+  }
+
+  private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?:";
+
+  private static boolean needsSpace(char before, char first, Kind kind) {
+    boolean wordish = kind == Kind.WORD || kind == Kind.NUMBER || kind == Kind.PARAM
+        || kind == Kind.QUOTED_IDENT;
+    if (wordish) {
+      return OPERATOR_CHARS.indexOf(before) >= 0;
+    }
+    boolean beforeWordish = Character.isLetterOrDigit(before) || before == '_' || before == '$'
+        || before == '"' || before >= 0x80;
+    return beforeWordish && OPERATOR_CHARS.indexOf(first) >= 0;
   }
 
   /** Appends a plain string literal with the token's characters minus quotes and backslashes. */
@@ -408,8 +446,26 @@ public final class PostgresQueryValidator {
       return this;
     }
 
+    /** @throws DbAccessException with {@link ErrorCode#CONFIG_INVALID} naming the bad value */
     public PostgresQueryValidator build() {
-      return new PostgresQueryValidator(this);
+      return new PostgresQueryValidator(checked());
+    }
+
+    private Builder checked() {
+      if (defaultSchema.isBlank()) {
+        throw invalid("defaultSchema: must not be blank");
+      }
+      if (cacheSize < 0 || maxLength < 1 || maxNesting < 1 || maxCachedLength < 0) {
+        throw invalid("cacheSize and maxCachedLength must be >= 0, maxLength and maxNesting >= 1");
+      }
+      if (parseTimeout.isNegative() || parseTimeout.isZero()) {
+        throw invalid("parseTimeout: must be positive");
+      }
+      return this;
+    }
+
+    private static DbAccessException invalid(String message) {
+      return new DbAccessException(ErrorCode.CONFIG_INVALID, message);
     }
   }
 }

@@ -143,6 +143,22 @@ class PostgresQueryValidatorTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
+      "SELECT id#setval('s', 999) FROM t",
+      "SELECT 1 FROM t WHERE id#nextval('s') > 0",
+      "SELECT id@pg_sleep(1) FROM t",
+      "SELECT 1e1pg_sleep(1)",
+      "SELECT 0x1Gpg_sleep(1)",
+      "SELECT 1 // pg_sleep(1)",
+      "SELECT ` pg_sleep(1) `",
+  })
+  void textThePostgresqlAndJsqlparserLexersWouldSplitDifferentlyIsRefused(String sql) {
+    // PostgreSQL ends identifiers and numbers at '#', '@'...; JSqlParser would read
+    // "id#setval" as one function name and miss the call, or "//" as a comment
+    refused(sql, open, ErrorCode.QUERY_BLOCKED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
       "SELECT 1", "VALUES (1), (2)", "TABLE orders", "SELECT 1 UNION ALL SELECT 2",
       "(SELECT 1) EXCEPT (SELECT 2)", "WITH a AS (SELECT 1 AS x) SELECT x FROM a",
       "SELECT 1;", "  SELECT 1 ;  -- trailing\n",
@@ -198,6 +214,17 @@ class PostgresQueryValidatorTest {
         assertThat(e.getMessage()).doesNotContain("time budget");
       }
     }
+  }
+
+  @Test
+  void builderRejectsNonsense() {
+    assertThatThrownBy(() -> PostgresQueryValidator.builder().maxLength(0).build())
+        .isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isEqualTo(ErrorCode.CONFIG_INVALID));
+    assertThatThrownBy(() -> new PostgresQueryValidator(" ")).isInstanceOf(DbAccessException.class);
+    assertThatThrownBy(() -> PostgresQueryValidator.builder()
+        .parseTimeout(java.time.Duration.ZERO).build()).isInstanceOf(DbAccessException.class);
+    assertThat(new PostgresQueryValidator("App").defaultSchema()).isEqualTo("app");
   }
 
   @Test
@@ -367,6 +394,27 @@ class PostgresQueryValidatorTest {
         .hasMessageContaining("column aliases");
     assertThat(ok("SELECT c FROM orders AS x(a, b, c)", columns).tables())
         .containsExactly("public.orders");
+  }
+
+  @Test
+  void starInTheSelectListOfAnExistsBodyExposesNothing() {
+    assertThat(ok("SELECT o.id FROM orders o WHERE EXISTS (SELECT * FROM users u"
+        + " WHERE u.id = o.user_id)", columns).tables())
+        .containsExactlyInAnyOrder("public.orders", "public.users");
+    ok("SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT u.* FROM users u WHERE u.id = o.id)",
+        columns);
+    // the rest of the body is still checked, and only EXISTS is exempt
+    refused("SELECT 1 FROM orders o WHERE EXISTS (SELECT * FROM users u WHERE u.ssn = $1)",
+        columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders o WHERE EXISTS (SELECT * FROM users u"
+        + " WHERE row_to_json(u)::text LIKE $1)", columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders o WHERE EXISTS (SELECT * FROM (SELECT * FROM users) s)",
+        columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT (SELECT * FROM users LIMIT 1)", columns, ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders WHERE (1, 'x') IN (SELECT * FROM users)", columns,
+        ErrorCode.COLUMN_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders WHERE EXISTS (SELECT 1) AND id IN (SELECT * FROM users)",
+        columns, ErrorCode.COLUMN_NOT_ALLOWED);
   }
 
   @Test

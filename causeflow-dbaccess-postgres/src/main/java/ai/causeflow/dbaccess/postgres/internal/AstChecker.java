@@ -23,6 +23,7 @@ import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.UserVariable;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -32,8 +33,10 @@ import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.TableStatement;
 import net.sf.jsqlparser.statement.select.WithItem;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +97,8 @@ public final class AstChecker {
   private final Set<String> columns = new LinkedHashSet<>();
   private final IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
   private final Map<String, Boolean> tablesWithBlockedColumns = new HashMap<>();
+  /** SELECTs that are the direct body of an EXISTS: their select list is never returned. */
+  private final IdentityHashMap<Object, Boolean> existsBodies = new IdentityHashMap<>();
 
   public AstChecker(Policy policy, String defaultSchema) {
     this.policy = policy;
@@ -210,6 +215,10 @@ public final class AstChecker {
       if (t != null && Identifiers.unquote(t).replace("pg_catalog.", "").equals("xml")) {
         throw blocked("casts to xml are refused (XML parsing with DTDs and entities)");
       }
+    } else if (node instanceof ExistsExpression ex
+        && ex.getRightExpression() instanceof ParenthesedSelect body
+        && body.getSelect() instanceof PlainSelect inner && body.getWithItemsList() == null) {
+      existsBodies.put(inner, Boolean.TRUE);
     } else if (node instanceof NextValExpression) {
       throw blocked("NEXTVAL advances a sequence and is not accepted");
     } else if (node instanceof JdbcParameter jp) {
@@ -225,8 +234,14 @@ public final class AstChecker {
   }
 
   private void walkFields(Object node, Scope scope, int depth, @Nullable String skip) {
+    walkFields(node, scope, depth, skip, null);
+  }
+
+  private void walkFields(Object node, Scope scope, int depth, @Nullable String skip,
+      @Nullable String skip2) {
     for (Field f : FIELDS.get(node.getClass())) {
-      if (skip != null && f.getName().equals(skip)) {
+      String name = f.getName();
+      if (name.equals(skip) || name.equals(skip2)) {
         continue;
       }
       Object v;
@@ -293,6 +308,19 @@ public final class AstChecker {
       }
     } else if (select instanceof TableStatement ts) {
       checkTableStar(ts.getTable(), scope);
+    }
+    if (select instanceof PlainSelect ps && existsBodies.containsKey(ps)) {
+      // EXISTS (SELECT * ...) returns only true/false: a bare * or t.* in its select list
+      // exposes no column. Everything else in the body (WHERE, joins...) is checked as usual.
+      for (SelectItem<?> item : ps.getSelectItems()) {
+        Object e = item.getExpression();
+        if (!(e instanceof AllColumns) || ((AllColumns) e).getExceptColumns() != null
+            || ((AllColumns) e).getReplaceExpressions() != null) {
+          walk(item, scope, depth + 1);
+        }
+      }
+      walkFields(select, scope, depth, "withItemsList", "selectItems");
+      return;
     }
     walkFields(select, scope, depth, "withItemsList");
   }

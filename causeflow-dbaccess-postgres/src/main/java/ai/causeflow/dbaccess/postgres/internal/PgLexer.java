@@ -135,11 +135,22 @@ public final class PgLexer {
     return semi >= 0 ? List.copyOf(toks.subList(0, semi)) : toks;
   }
 
-  /** The single statement of {@code sql} without its trailing {@code ;}, trimmed. */
+  /**
+   * The single statement of {@code sql} from its first to its last significant token: leading
+   * white space, trailing comments and the trailing {@code ;} removed (a trailing {@code --}
+   * comment would otherwise swallow whatever an executor appends).
+   */
   public static String requireSingleStatement(String sql) {
     List<Token> toks = singleStatementTokens(sql);
-    Token last = toks.get(toks.size() - 1);
-    return sql.substring(0, last.end).strip();
+    int first = 0;
+    while (toks.get(first).kind == Kind.WHITESPACE) {
+      first++;
+    }
+    int last = toks.size() - 1;
+    while (toks.get(last).insignificant()) {
+      last--;
+    }
+    return sql.substring(toks.get(first).start, toks.get(last).end);
   }
 
   /**

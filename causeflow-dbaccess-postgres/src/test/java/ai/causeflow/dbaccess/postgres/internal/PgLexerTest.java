@@ -220,5 +220,6 @@ class PgLexerTest {
   @Test
   void requireSingleStatementDropsTrailingSemicolon() {
     assertThat(PgLexer.requireSingleStatement("  SELECT 1 ; -- done\n")).isEqualTo("SELECT 1");
+    assertThat(PgLexer.requireSingleStatement("/* a */ SELECT 1 -- b\n;")).isEqualTo("/* a */ SELECT 1");
   }
 }
