@@ -37,6 +37,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConfigLoader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  /**
+   * {@code ${VAR}} is replaced by this YAML-safe marker before parsing, and the marker by the
+   * variable's value while reading: {@code {host: ${PG_HOST}}} (as PROTOCOL.md writes it) is then
+   * valid YAML, an unset variable is reported with its key path, and a value from the
+   * environment is never parsed as YAML (no injection of structure through a variable).
+   */
+  private static final Pattern MARKER = Pattern.compile("cfenv~([A-Za-z_][A-Za-z0-9_]*)~");
   private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
   private static final Pattern PATTERN_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final long MAX_CONFIG_BYTES = 1 << 20;
@@ -60,7 +67,7 @@ final class ConfigLoader {
   static RelayConfig parse(String yaml, Map<String, String> env) {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
+      root = YAML.readTree(VAR.matcher(yaml).replaceAll("cfenv~$1~"));
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -517,10 +524,13 @@ final class ConfigLoader {
     }
 
     private String substitute(String raw, String path) {
-      if (raw.indexOf("${") < 0) {
+      if (raw.indexOf("${") >= 0) {
+        throw new ConfigException(path, "malformed ${...} reference (use ${NAME} with [A-Za-z0-9_])");
+      }
+      if (raw.indexOf("cfenv~") < 0) {
         return raw;
       }
-      Matcher m = VAR.matcher(raw);
+      Matcher m = MARKER.matcher(raw);
       StringBuilder sb = new StringBuilder();
       while (m.find()) {
         String name = m.group(1);
@@ -531,11 +541,7 @@ final class ConfigLoader {
         m.appendReplacement(sb, Matcher.quoteReplacement(value));
       }
       m.appendTail(sb);
-      String out = sb.toString();
-      if (out.contains("${") && raw.equals(out)) {
-        throw new ConfigException(path, "malformed ${...} reference (use ${NAME} with [A-Za-z0-9_])");
-      }
-      return out;
+      return sb.toString();
     }
 
     private static String kind(@Nullable JsonNode j) {
