@@ -1,0 +1,364 @@
+package ai.causeflow.dbaccess.postgres;
+
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.Policy;
+import ai.causeflow.dbaccess.postgres.internal.AstChecker;
+import ai.causeflow.dbaccess.postgres.internal.PgLexer;
+import ai.causeflow.dbaccess.postgres.internal.PgLexer.Kind;
+import ai.causeflow.dbaccess.postgres.internal.PgLexer.Token;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.statement.Statements;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides, without touching the database, whether a PostgreSQL statement is a plain read the
+ * policy allows. Fail closed: whatever is not understood is refused.
+ *
+ * <p>Layers, in order: length and nesting limits; {@link PgLexer} (the authority on quotes,
+ * comments and statement boundaries: exactly one statement, no JDBC escapes); JSqlParser on a
+ * normalised copy of the text (comments dropped, non-standard string forms rewritten as plain
+ * strings, so the parser never decides where a string ends); the parsed statement must be a
+ * plain query; a reflective walk of the whole tree checks every nested statement, locking/INTO
+ * clause, function (deny list), table (policy and system-schema rule) and column (blockedColumns;
+ * {@code *} on a table with a blocked column is refused).
+ *
+ * <pre>{@code
+ * PostgresQueryValidator validator = new PostgresQueryValidator("public");
+ * try {
+ *   ValidatedQuery q = validator.validate("SELECT id, status FROM orders WHERE id = $1", policy);
+ *   PreparedStatement ps = connection.prepareStatement(q.jdbc().sql());
+ * } catch (DbAccessException e) {
+ *   // e.code(): QUERY_BLOCKED, TABLE_NOT_ALLOWED or COLUMN_NOT_ALLOWED; e.getMessage() names
+ *   // the rule and the construct, never a literal value
+ * }
+ * }</pre>
+ *
+ * <p>Results are cached in a bounded LRU keyed by (statement text, policy); refusals are cached
+ * too (as code and message, a fresh exception is thrown each time) so a client repeating a bad
+ * statement costs one map lookup. Statements longer than {@link Builder#maxCachedLength} are not
+ * cached.
+ *
+ * <p>Thread-safety: safe for concurrent use; one instance per backend is the intended use.
+ */
+public final class PostgresQueryValidator {
+  private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z_0-9]{0,62}");
+  private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+  private final String defaultSchema;
+  private final int maxLength;
+  private final int maxNesting;
+  private final long parseTimeoutMillis;
+  private final int maxCachedLength;
+  private final @Nullable Map<Key, Object> cache;
+
+  /** A validator resolving unqualified tables to {@code public}, with the default limits. */
+  public PostgresQueryValidator() {
+    this(builder());
+  }
+
+  /** A validator resolving unqualified tables to {@code defaultSchema}, default limits. */
+  public PostgresQueryValidator(String defaultSchema) {
+    this(builder().defaultSchema(defaultSchema));
+  }
+
+  private PostgresQueryValidator(Builder b) {
+    this.defaultSchema = b.defaultSchema.toLowerCase(Locale.ROOT);
+    this.maxLength = b.maxLength;
+    this.maxNesting = b.maxNesting;
+    this.parseTimeoutMillis = b.parseTimeout.toMillis();
+    this.maxCachedLength = b.maxCachedLength;
+    int size = b.cacheSize;
+    this.cache = size <= 0 ? null : new LinkedHashMap<>(Math.min(size, 1024) * 2, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Key, Object> eldest) {
+        return size() > size;
+      }
+    };
+  }
+
+  /** Builder with the defaults: schema {@code public}, 1024 cached results, 2 s parse budget. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The schema unqualified table names resolve to. */
+  public String defaultSchema() {
+    return defaultSchema;
+  }
+
+  /**
+   * Validates one statement against {@code policy}.
+   *
+   * @throws DbAccessException {@link ErrorCode#QUERY_BLOCKED}, {@link ErrorCode#TABLE_NOT_ALLOWED}
+   *     or {@link ErrorCode#COLUMN_NOT_ALLOWED}, naming the rule and the offending construct
+   */
+  public ValidatedQuery validate(String sql, Policy policy) {
+    Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(policy, "policy");
+    Key key = null;
+    if (cache != null && sql.length() <= maxCachedLength) {
+      key = new Key(sql, policy);
+      Object hit;
+      synchronized (cache) {
+        hit = cache.get(key);
+      }
+      if (hit != null) {
+        if (hit instanceof ValidatedQuery q) {
+          return q;
+        }
+        Refusal r = (Refusal) hit;
+        throw new DbAccessException(r.code, r.message);
+      }
+    }
+    Object result;
+    try {
+      result = validateUncached(sql, policy);
+    } catch (DbAccessException e) {
+      if (!e.code().isPolicyRefusal()) {
+        throw e;
+      }
+      result = new Refusal(e.code(), e.getMessage());
+    }
+    if (key != null) {
+      synchronized (cache) {
+        cache.put(key, result);
+      }
+    }
+    if (result instanceof Refusal r) {
+      throw new DbAccessException(r.code, r.message);
+    }
+    return (ValidatedQuery) result;
+  }
+
+  /** Number of cached results (for tests and metrics). */
+  public int cachedResults() {
+    if (cache == null) {
+      return 0;
+    }
+    synchronized (cache) {
+      return cache.size();
+    }
+  }
+
+  private ValidatedQuery validateUncached(String sql, Policy policy) {
+    if (sql.length() > maxLength) {
+      throw blocked("statement longer than " + maxLength + " characters");
+    }
+    List<Token> toks = PgLexer.singleStatementTokens(sql);
+    for (Token t : toks) {
+      if (t.kind() == Kind.UNICODE_IDENT) {
+        throw blocked("Unicode-escaped identifiers (U&\"...\") are not accepted");
+      }
+      if (t.kind() == Kind.BRACE) {
+        throw blocked("JDBC escape syntax ('{' or '}' outside quotes) is not accepted");
+      }
+    }
+    if (PgLexer.maxNesting(toks, sql) > maxNesting) {
+      throw blocked("statement nested deeper than " + maxNesting + " parentheses");
+    }
+    Token last = toks.get(toks.size() - 1);
+    String single = sql.substring(0, last.end()).strip();
+    int offset = sql.indexOf(single);
+    List<Token> singleToks = shift(toks, offset);
+    JdbcStatement jdbc = PgLexer.toJdbc(single, singleToks);
+
+    Statements parsed = parse(parserText(sql, toks));
+    if (parsed.size() != 1) {
+      throw blocked("the parser found " + parsed.size() + " statements; exactly one is accepted");
+    }
+    AstChecker checker = new AstChecker(policy, defaultSchema);
+    try {
+      checker.check(parsed.get(0));
+    } catch (StackOverflowError e) {
+      throw blocked("statement nested too deeply");
+    }
+    return new ValidatedQuery(single, checker.tables(), checker.functions(), jdbc,
+        checker.columns(), PgLexer.redactLiterals(single));
+  }
+
+  private static List<Token> shift(List<Token> toks, int offset) {
+    if (offset == 0) {
+      return toks;
+    }
+    return toks.stream()
+        .filter(t -> t.start() >= offset)
+        .map(t -> new Token(t.kind(), t.start() - offset, t.end() - offset))
+        .toList();
+  }
+
+  /**
+   * The text the parser sees: comments become spaces and every string that is not a plain
+   * backslash-free {@code '...'} becomes one, so that string boundaries are the lexer's, not the
+   * parser's. Identifiers, keywords, operators and placeholders are kept as written.
+   */
+  static String parserText(String sql, List<Token> toks) {
+    StringBuilder out = new StringBuilder(sql.length());
+    for (Token t : toks) {
+      switch (t.kind()) {
+        case WHITESPACE, COMMENT -> out.append(' ');
+        case STRING -> {
+          int bs = sql.indexOf('\\', t.start());
+          if (sql.charAt(t.start()) == '\'' && (bs < 0 || bs >= t.end())) {
+            out.append(sql, t.start(), t.end());
+          } else {
+            plain(out, sql, t);
+          }
+        }
+        case ESCAPE_STRING, UNICODE_STRING, DOLLAR_STRING -> plain(out, sql, t);
+        default -> out.append(sql, t.start(), t.end());
+      }
+    }
+    return out.toString();
+  }
+
+  /** Appends a plain string literal with the token's characters minus quotes and backslashes. */
+  private static void plain(StringBuilder out, String sql, Token t) {
+    out.append(' ').append('\'');
+    for (int i = t.start(); i < t.end(); i++) {
+      char c = sql.charAt(i);
+      if (c != '\'' && c != '\\' && c != '$') {
+        out.append(c);
+      }
+    }
+    out.append('\'');
+  }
+
+  private Statements parse(String text) {
+    try {
+      return parseOnce(text, false);
+    } catch (DbAccessException first) {
+      if (first.getMessage().contains("time budget")) {
+        throw first;
+      }
+      return parseOnce(text, true);
+    }
+  }
+
+  private Statements parseOnce(String text, boolean complex) {
+    CCJSqlParser parser = CCJSqlParserUtil.newParser(text).withAllowComplexParsing(complex);
+    ScheduledFuture<?> timer = WATCHDOG.schedule(() -> {
+      parser.interrupted = true;
+    }, parseTimeoutMillis, TimeUnit.MILLISECONDS);
+    try {
+      return parser.Statements();
+    } catch (ParseException e) {
+      if (parser.interrupted) {
+        throw blocked("the statement could not be parsed within the time budget");
+      }
+      throw blocked("the statement is not understood" + near(e) + "; only plain PostgreSQL"
+          + " queries the validator can parse are accepted");
+    } catch (StackOverflowError e) {
+      throw blocked("statement nested too deeply");
+    } catch (RuntimeException | Error e) {
+      // TokenMgrException (lexical errors) and parser bugs: refused without repeating any text
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw (Error) e;
+      }
+      if (parser.interrupted) {
+        throw blocked("the statement could not be parsed within the time budget");
+      }
+      throw blocked("the statement is not understood (lexical error); only plain PostgreSQL"
+          + " queries the validator can parse are accepted");
+    } finally {
+      timer.cancel(false);
+    }
+  }
+
+  /** " near keyword X" when the offending token is a word (never a literal or symbol). */
+  private static String near(ParseException e) {
+    net.sf.jsqlparser.parser.Token t = e.currentToken == null ? null : e.currentToken.next;
+    if (t == null || t.image == null) {
+      return "";
+    }
+    if (WORD.matcher(t.image).matches()) {
+      return " near '" + t.image + "' (line " + t.beginLine + ", column " + t.beginColumn + ")";
+    }
+    return " (line " + t.beginLine + ", column " + t.beginColumn + ")";
+  }
+
+  private static DbAccessException blocked(String why) {
+    return new DbAccessException(ErrorCode.QUERY_BLOCKED, "statement refused: " + why);
+  }
+
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "causeflow-pg-parse-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    ex.setRemoveOnCancelPolicy(true);
+    return ex;
+  }
+
+  private record Key(String sql, Policy policy) {}
+
+  private record Refusal(ErrorCode code, String message) {}
+
+  /** Builder for {@link PostgresQueryValidator}; not thread-safe. */
+  public static final class Builder {
+    private String defaultSchema = "public";
+    private int cacheSize = 1024;
+    private int maxLength = 100_000;
+    private int maxNesting = 100;
+    private int maxCachedLength = 16 * 1024;
+    private Duration parseTimeout = Duration.ofSeconds(2);
+
+    private Builder() {}
+
+    /** Schema unqualified table names resolve to (the search path's first schema). */
+    public Builder defaultSchema(String v) {
+      this.defaultSchema = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Entries in the result cache; 0 disables it. */
+    public Builder cacheSize(int v) {
+      this.cacheSize = v;
+      return this;
+    }
+
+    /** Longest statement accepted at all, in characters. */
+    public Builder maxLength(int v) {
+      this.maxLength = v;
+      return this;
+    }
+
+    /** Deepest parenthesis/bracket nesting accepted (deep input can exhaust the parser's stack). */
+    public Builder maxNesting(int v) {
+      this.maxNesting = v;
+      return this;
+    }
+
+    /** Longest statement whose result is cached. */
+    public Builder maxCachedLength(int v) {
+      this.maxCachedLength = v;
+      return this;
+    }
+
+    /** Time budget for parsing one statement. */
+    public Builder parseTimeout(Duration v) {
+      this.parseTimeout = Objects.requireNonNull(v);
+      return this;
+    }
+
+    public PostgresQueryValidator build() {
+      return new PostgresQueryValidator(this);
+    }
+  }
+}

@@ -1,0 +1,503 @@
+package ai.causeflow.dbaccess.postgres.internal;
+
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.Policy;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.UserVariable;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.TableStatement;
+import net.sf.jsqlparser.statement.select.WithItem;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Walks the WHOLE parsed tree reflectively (every field of every JSqlParser node, so that no node
+ * type can be missed by a visitor that forgot it) and checks, in one pass: that every nested
+ * statement is a query, that no locking or INTO clause appears, every function against
+ * {@link FunctionDenyList}, every table against the policy and the system-schema rule, and every
+ * column reference and {@code *} against {@code blockedColumns}, resolving aliases through a
+ * stack of scopes (CTEs, FROM items of each SELECT, outer queries).
+ *
+ * <p>One instance checks one statement against one policy. Not thread-safe; cheap to create.
+ */
+public final class AstChecker {
+  private static final int MAX_DEPTH = 3_000;
+
+  private static final ClassValue<Field[]> FIELDS = new ClassValue<>() {
+    @Override
+    protected Field[] computeValue(Class<?> type) {
+      List<Field> out = new ArrayList<>();
+      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Field f : c.getDeclaredFields()) {
+          if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
+            continue;
+          }
+          Class<?> ft = f.getType();
+          if (ft.isPrimitive() || ft == String.class || ft.isEnum()
+              || ft.getName().startsWith("net.sf.jsqlparser.parser.")) {
+            continue; // no sub-nodes there; parser back-references (SimpleNode/Token) excluded
+          }
+          f.setAccessible(true);
+          out.add(f);
+        }
+      }
+      return out.toArray(new Field[0]);
+    }
+  };
+
+  private final Policy policy;
+  private final String defaultSchema;
+  private final Set<String> tables = new LinkedHashSet<>();
+  private final Set<String> functions = new LinkedHashSet<>();
+  private final Set<String> columns = new LinkedHashSet<>();
+  private final IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
+  private final Map<String, Boolean> tablesWithBlockedColumns = new HashMap<>();
+
+  public AstChecker(Policy policy, String defaultSchema) {
+    this.policy = policy;
+    this.defaultSchema = defaultSchema;
+  }
+
+  public Set<String> tables() {
+    return tables;
+  }
+
+  public Set<String> functions() {
+    return functions;
+  }
+
+  public Set<String> columns() {
+    return columns;
+  }
+
+  /** Checks a parsed top-level statement; throws a policy {@link DbAccessException} on refusal. */
+  public void check(Statement statement) {
+    if (!(statement instanceof Select)) {
+      String kind = statement.getClass().getSimpleName().replace("Statement", "");
+      if (kind.equalsIgnoreCase("Explain")) {
+        throw blocked("EXPLAIN is not accepted as query text; use the explain operation, which"
+            + " validates the inner statement and never runs ANALYZE");
+      }
+      throw blocked("only plain queries (SELECT, VALUES, TABLE, WITH of queries) are accepted;"
+          + " this is a " + (kind.isEmpty() ? "non-query" : kind) + " statement");
+    }
+    walk(statement, new Scope(null), 0);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void walk(@Nullable Object node, Scope scope, int depth) {
+    if (node == null) {
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      throw blocked("statement nested too deeply");
+    }
+    if (node instanceof Collection<?> c) {
+      for (Object o : c) {
+        walk(o, scope, depth + 1);
+      }
+      return;
+    }
+    if (node instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        walk(e.getKey(), scope, depth + 1);
+        walk(e.getValue(), scope, depth + 1);
+      }
+      return;
+    }
+    Class<?> type = node.getClass();
+    if (type.isArray()) {
+      if (!type.getComponentType().isPrimitive()) {
+        int n = Array.getLength(node);
+        for (int i = 0; i < n; i++) {
+          walk(Array.get(node, i), scope, depth + 1);
+        }
+      }
+      return;
+    }
+    if (!type.getName().startsWith("net.sf.jsqlparser.")
+        || type.getName().startsWith("net.sf.jsqlparser.parser.")) {
+      return;
+    }
+    if (visited.put(node, Boolean.TRUE) != null) {
+      return;
+    }
+
+    if (node instanceof Statement && !(node instanceof Select)) {
+      throw blocked("a " + node.getClass().getSimpleName().replace("Parenthesed", "")
+          + " statement inside the query (for example a data-modifying WITH item) is not accepted");
+    }
+    if (node instanceof Select select) {
+      walkSelect(select, scope, depth);
+      return;
+    }
+    if (node instanceof Column column) {
+      checkColumn(column, scope);
+      walkFields(node, scope, depth, "table");
+      return;
+    }
+    if (node instanceof AllTableColumns atc) {
+      checkTableStar(atc.getTable(), scope);
+      walkFields(node, scope, depth, "table");
+      return;
+    }
+    if (node instanceof AllColumns) {
+      checkStar(scope);
+    } else if (node instanceof Table table) {
+      checkTable(table, scope);
+    } else if (node instanceof Function f) {
+      checkFunction(f.getMultipartName());
+      ExpressionList<?> params = f.getParameters();
+      if (params != null && params.size() == 1 && params.get(0).getClass() == AllColumns.class) {
+        // count(*): the star names no column
+        walkFields(node, scope, depth, "parameters");
+        return;
+      }
+    } else if (node instanceof AnalyticExpression a) {
+      if (a.getName() != null) {
+        checkFunction(List.of(a.getName()));
+      }
+    } else if (node instanceof CastExpression cast) {
+      String t = cast.getColDataType() == null ? "" : cast.getColDataType().getDataType();
+      if (t != null && Identifiers.unquote(t).replace("pg_catalog.", "").equals("xml")) {
+        throw blocked("casts to xml are refused (XML parsing with DTDs and entities)");
+      }
+    } else if (node instanceof NextValExpression) {
+      throw blocked("NEXTVAL advances a sequence and is not accepted");
+    } else if (node instanceof JdbcParameter jp) {
+      if (!"$".equals(jp.getParameterCharacter()) || !jp.isUseFixedIndex()) {
+        throw blocked("'?' placeholders are not accepted; use $1..$n");
+      }
+    } else if (node instanceof JdbcNamedParameter) {
+      throw blocked("':name' placeholders are not accepted; use $1..$n");
+    } else if (node instanceof UserVariable) {
+      throw blocked("'@' variables are not PostgreSQL syntax this validator understands");
+    }
+    walkFields(node, scope, depth, null);
+  }
+
+  private void walkFields(Object node, Scope scope, int depth, @Nullable String skip) {
+    for (Field f : FIELDS.get(node.getClass())) {
+      if (skip != null && f.getName().equals(skip)) {
+        continue;
+      }
+      Object v;
+      try {
+        v = f.get(node);
+      } catch (IllegalAccessException e) {
+        throw new DbAccessException(ErrorCode.INTERNAL,
+            "validator could not inspect the parsed statement", null, e);
+      }
+      walk(v, scope, depth + 1);
+    }
+  }
+
+  private void walkSelect(Select select, Scope outer, int depth) {
+    if (select.getForMode() != null || select.getForUpdateTable() != null || select.isSkipLocked()
+        || select.isNoWait() || select.getWait() != null) {
+      throw blocked("locking clauses (FOR UPDATE/SHARE/NO KEY UPDATE/KEY SHARE) are not accepted");
+    }
+    if (select.getForClause() != null) {
+      throw blocked("FOR XML/JSON clauses are not PostgreSQL and are not accepted");
+    }
+    Scope scope = outer;
+    List<WithItem<?>> with = select.getWithItemsList();
+    if (with != null && !with.isEmpty()) {
+      scope = new Scope(outer);
+      boolean recursive = with.stream().anyMatch(WithItem::isRecursive);
+      if (recursive) {
+        for (WithItem<?> w : with) {
+          scope.ctes.add(Identifiers.unquote(w.getAliasName()));
+        }
+      }
+      for (WithItem<?> w : with) {
+        walk(w, scope, depth + 1);
+        scope.ctes.add(Identifiers.unquote(w.getAliasName()));
+      }
+    }
+    if (select instanceof PlainSelect ps) {
+      if ((ps.getIntoTables() != null && !ps.getIntoTables().isEmpty())
+          || ps.getIntoTempTable() != null) {
+        throw blocked("SELECT ... INTO creates a table and is not accepted");
+      }
+      scope = new Scope(scope);
+      addSources(ps.getFromItem(), scope);
+      if (ps.getJoins() != null) {
+        for (Join j : ps.getJoins()) {
+          addSources(j.getFromItem(), scope);
+        }
+      }
+    } else if (select instanceof TableStatement ts) {
+      checkTableStar(ts.getTable(), scope);
+    }
+    walkFields(select, scope, depth, "withItemsList");
+  }
+
+  private void addSources(@Nullable FromItem item, Scope scope) {
+    if (item == null) {
+      return;
+    }
+    String alias = item.getAlias() == null ? null : Identifiers.unquote(item.getAlias().getName());
+    if (item instanceof Table t) {
+      checkTable(t, scope); // tables before columns: the table rule is the more useful refusal
+      List<String> resolved = resolveTable(t, scope);
+      String name = alias != null ? alias : Identifiers.unquote(t.getName());
+      scope.sources.add(new Source(name, resolved));
+    } else if (item instanceof ParenthesedFromItem p) {
+      addSources(p.getFromItem(), scope);
+      if (p.getJoins() != null) {
+        for (Join j : p.getJoins()) {
+          addSources(j.getFromItem(), scope);
+        }
+      }
+    } else if (alias != null) {
+      scope.sources.add(new Source(alias, List.of())); // derived: checked where it is defined
+    }
+  }
+
+  /** Candidate {@code schema.table} names of a table reference; empty for a CTE reference. */
+  private List<String> resolveTable(Table t, Scope scope) {
+    String name = Identifiers.unquote(t.getName());
+    String schema = t.getSchemaName() == null ? null : Identifiers.unquote(t.getSchemaName());
+    if (schema == null || schema.isEmpty()) {
+      if (scope.isCte(name)) {
+        return List.of();
+      }
+      if (name.startsWith("pg_")) {
+        // PostgreSQL searches pg_catalog before the search path (unless the path lists it later
+        // explicitly). A known catalog relation resolves there; any other pg_* name may be
+        // either, so both must be allowed.
+        if (PgCatalog.RELATIONS.contains(name)) {
+          return List.of("pg_catalog." + name);
+        }
+        return List.of("pg_catalog." + name, defaultSchema + "." + name);
+      }
+      return List.of(defaultSchema + "." + name);
+    }
+    return List.of(schema + "." + name);
+  }
+
+  private void checkTable(Table t, Scope scope) {
+    for (String qualified : resolveTable(t, scope)) {
+      String schema = qualified.substring(0, qualified.indexOf('.'));
+      if (isSystemSchema(schema) && !allowedTablesNameSchema(schema)) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' is in system schema '" + schema + "', which is blocked unless an allowedTables"
+            + " rule names that schema (e.g. '" + schema + ".pg_stat_activity')");
+      }
+      policy.checkTable(qualified);
+      tables.add(qualified);
+    }
+  }
+
+  private static boolean isSystemSchema(String schema) {
+    return schema.equals("information_schema") || schema.startsWith("pg_");
+  }
+
+  private boolean allowedTablesNameSchema(String schema) {
+    for (String glob : policy.allowedTables()) {
+      int dot = glob.indexOf('.');
+      if (dot > 0 && glob.substring(0, dot).equalsIgnoreCase(schema)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkFunction(@Nullable List<String> nameParts) {
+    if (nameParts == null || nameParts.isEmpty()) {
+      return;
+    }
+    List<String> parts = new ArrayList<>(nameParts.size());
+    for (String p : nameParts) {
+      parts.add(Identifiers.unquote(p));
+    }
+    String simple = parts.get(parts.size() - 1);
+    String qualified = String.join(".", parts);
+    functions.add(qualified);
+    String refusal = FunctionDenyList.refusal(simple, qualified);
+    if (refusal != null) {
+      throw blocked(refusal);
+    }
+  }
+
+  // --- columns --------------------------------------------------------------------------------
+
+  private void checkColumn(Column c, Scope scope) {
+    String col = Identifiers.unquote(c.getColumnName());
+    Table qualifier = c.getTable();
+    String qName = qualifier == null || qualifier.getName() == null ? null
+        : Identifiers.unquote(qualifier.getName());
+    if (qName == null || qName.isEmpty()) {
+      checkUnqualified(col, scope);
+      return;
+    }
+    String qSchema = qualifier.getSchemaName() == null ? null
+        : Identifiers.unquote(qualifier.getSchemaName());
+    Source src = scope.find(qSchema, qName);
+    if (src != null) {
+      for (String table : src.tables) {
+        blockColumn(table + "." + col);
+        columns.add(table + "." + col);
+      }
+      return;
+    }
+    // Not a FROM item: a composite column's field (col.field) or an outer reference we cannot
+    // attribute. Check both names against every table in scope.
+    checkUnqualified(qName, scope);
+    checkUnqualified(col, scope);
+  }
+
+  private void checkUnqualified(String col, Scope scope) {
+    for (Scope s = scope; s != null; s = s.parent) {
+      for (Source src : s.sources) {
+        for (String table : src.tables) {
+          blockColumn(table + "." + col);
+        }
+        if (src.name.equals(col)) {
+          // a whole-row reference (SELECT u FROM users u) exposes every column, like u.*
+          for (String table : src.tables) {
+            starOn(table);
+          }
+        }
+      }
+    }
+    List<Source> own = scope.sources;
+    if (own.size() == 1 && own.get(0).tables.size() == 1) {
+      columns.add(own.get(0).tables.get(0) + "." + col);
+    }
+  }
+
+  private void blockColumn(String qualifiedColumn) {
+    policy.checkColumn(qualifiedColumn);
+  }
+
+  private void checkStar(Scope scope) {
+    for (Source src : scope.sources) {
+      for (String table : src.tables) {
+        starOn(table);
+      }
+    }
+  }
+
+  private void checkTableStar(@Nullable Table qualifier, Scope scope) {
+    if (qualifier == null || qualifier.getName() == null) {
+      checkStar(scope);
+      return;
+    }
+    String qName = Identifiers.unquote(qualifier.getName());
+    String qSchema = qualifier.getSchemaName() == null ? null
+        : Identifiers.unquote(qualifier.getSchemaName());
+    Source src = scope.find(qSchema, qName);
+    if (src != null) {
+      for (String table : src.tables) {
+        starOn(table);
+      }
+    } else {
+      // TABLE t, or a qualifier we cannot attribute: judge by the table it names, if any.
+      for (String table : resolveTable(qualifier, scope)) {
+        starOn(table);
+      }
+    }
+  }
+
+  private void starOn(String table) {
+    Boolean blocked = tablesWithBlockedColumns.get(table);
+    String rule = null;
+    if (blocked == null || blocked) {
+      rule = blockedColumnRuleFor(table);
+      tablesWithBlockedColumns.put(table, rule != null);
+    }
+    if (rule != null) {
+      throw new DbAccessException(ErrorCode.COLUMN_NOT_ALLOWED, "'*' (or a whole-row reference)"
+          + " on table '" + table + "' is refused because blockedColumns rule '" + rule
+          + "' can match one of its columns; name the columns you need");
+    }
+  }
+
+  /** The first blockedColumns glob that can match some column of {@code table}, or null. */
+  private @Nullable String blockedColumnRuleFor(String table) {
+    String prefix = table + ".";
+    for (String glob : policy.blockedColumns()) {
+      if (GlobPrefix.canMatchWithPrefix(glob, prefix)) {
+        return glob;
+      }
+    }
+    return null;
+  }
+
+  private static DbAccessException blocked(String why) {
+    return new DbAccessException(ErrorCode.QUERY_BLOCKED, "statement refused: " + why);
+  }
+
+  // --- scopes ---------------------------------------------------------------------------------
+
+  private record Source(String name, List<String> tables) {}
+
+  private static final class Scope {
+    final @Nullable Scope parent;
+    final Set<String> ctes = new HashSet<>();
+    final List<Source> sources = new ArrayList<>(4);
+
+    Scope(@Nullable Scope parent) {
+      this.parent = parent;
+    }
+
+    boolean isCte(String name) {
+      for (Scope s = this; s != null; s = s.parent) {
+        if (s.ctes.contains(name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Nullable Source find(@Nullable String schema, String name) {
+      for (Scope s = this; s != null; s = s.parent) {
+        for (Source src : s.sources) {
+          if (schema == null || schema.isEmpty()) {
+            if (src.name.equals(name)) {
+              return src;
+            }
+          } else if (src.tables.contains(schema + "." + name)) {
+            return src;
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,121 @@
+package ai.causeflow.dbaccess.postgres.internal;
+
+import ai.causeflow.dbaccess.core.internal.Glob;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Functions refused wherever they appear in a statement. Matched case-insensitively against the
+ * function's own name (the last part of a qualified name) and, for the rules containing a dot,
+ * against the qualified name as written. A read-only transaction stops none of these: they take
+ * locks, sleep, signal other backends, read server files, run SQL text of their own (escaping the
+ * table policy), reach other servers, or change server or session state.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public final class FunctionDenyList {
+  /** Each rule with the reason shown in refusals. Kept in docs/postgres-validation.md too. */
+  public static final List<String[]> RULES = List.of(
+      // session and configuration state
+      rule("set_config", "changes settings (even the session default of read-only)"),
+      rule("pg_reload_conf", "reloads server configuration"),
+      rule("pg_rotate_logfile*", "server administration"),
+      rule("pg_logfile_rotate", "server administration"),
+      // sequences
+      rule("nextval", "advances a sequence (not undone by rollback)"),
+      rule("setval", "sets a sequence (not undone by rollback)"),
+      // locks and waits
+      rule("pg_advisory_*", "advisory locks outlive the transaction"),
+      rule("pg_try_advisory_*", "advisory locks outlive the transaction"),
+      rule("pg_sleep*", "holds a connection doing nothing"),
+      // other backends
+      rule("pg_terminate_backend", "kills another session"),
+      rule("pg_cancel_backend", "cancels another session's query"),
+      rule("pg_signal_backend", "signals another session"),
+      rule("pg_log_backend_memory_contexts", "signals another session"),
+      // server files
+      rule("pg_read_file*", "reads server files"),
+      rule("pg_read_binary_file*", "reads server files"),
+      rule("pg_ls_*", "lists server directories"),
+      rule("pg_stat_file", "inspects server files"),
+      rule("pg_file_*", "adminpack writes server files"),
+      rule("pg_logdir_ls", "adminpack lists server files"),
+      // large objects
+      rule("lo_*", "large-object functions import/export server files and write"),
+      rule("loread", "large-object I/O"),
+      rule("lowrite", "large-object I/O"),
+      // other servers and background work
+      rule("dblink*", "connects to other servers (dblink_exec writes)"),
+      rule("pg_background_*", "runs SQL in another session"),
+      rule("cron.*", "pg_cron schedules SQL"),
+      rule("http_*", "pgsql-http reaches the network"),
+      // notifications and transaction ids
+      rule("pg_notify", "sends a notification"),
+      rule("txid_current", "assigns a transaction id"),
+      rule("pg_current_xact_id", "assigns a transaction id"),
+      rule("pg_export_snapshot", "exports a snapshot to other sessions"),
+      // functions that run SQL text of their own (would bypass the table policy)
+      rule("query_to_xml*", "runs SQL text of its own"),
+      rule("table_to_xml*", "dumps a whole table outside the table policy"),
+      rule("cursor_to_xml*", "reads a cursor"),
+      rule("schema_to_xml*", "dumps a whole schema"),
+      rule("database_to_xml*", "dumps the whole database"),
+      rule("ts_stat", "runs SQL text of its own"),
+      rule("ts_rewrite", "runs SQL text of its own"),
+      // XML parsing: DTDs and entities
+      rule("xmlparse", "XML parsing with DTDs/entities is refused"),
+      rule("xml", "XML parsing with DTDs/entities is refused"),
+      // replication, WAL, backups, recovery
+      rule("pg_*replication*", "replication slot/origin management"),
+      rule("pg_logical_*", "logical decoding (consumes or emits WAL messages)"),
+      rule("pg_create_*", "creates server objects (slots, restore points)"),
+      rule("pg_drop_*", "drops server objects"),
+      rule("pg_copy_*_slot", "creates replication slots"),
+      rule("pg_backup_*", "backup control"),
+      rule("pg_start_backup", "backup control"),
+      rule("pg_stop_backup", "backup control"),
+      rule("pg_switch_wal", "forces a WAL switch"),
+      rule("pg_switch_xlog", "forces a WAL switch"),
+      rule("pg_wal_replay_*", "recovery control"),
+      rule("pg_xlog_replay_*", "recovery control"),
+      rule("pg_promote", "promotes a standby"),
+      rule("pg_sync_replication_slots", "replication control"),
+      rule("pg_log_standby_snapshot", "writes WAL"),
+      // statistics and maintenance with side effects
+      rule("pg_stat_*reset*", "resets statistics"),
+      rule("pg_stat_reset*", "resets statistics"),
+      rule("pg_import_system_collations", "creates collations"),
+      rule("pg_truncate_visibility_map", "modifies a relation's visibility map"),
+      rule("pg_prewarm", "loads relations into memory"),
+      rule("pg_catalog.pg_stat_statements_reset", "resets statistics"));
+
+  private static final List<Glob> SIMPLE = RULES.stream()
+      .filter(r -> !r[0].contains(".")).map(r -> Glob.of(r[0])).toList();
+  private static final List<Glob> QUALIFIED = RULES.stream()
+      .filter(r -> r[0].contains(".")).map(r -> Glob.of(r[0])).toList();
+
+  private FunctionDenyList() {}
+
+  /**
+   * The first rule that refuses a function, or null. {@code simpleName} is the function's own
+   * name, {@code qualifiedName} the dotted name as written (both unquoted).
+   */
+  public static @Nullable String refusal(String simpleName, String qualifiedName) {
+    Glob g = Glob.firstMatch(SIMPLE, simpleName);
+    if (g == null) {
+      g = Glob.firstMatch(QUALIFIED, qualifiedName);
+    }
+    if (g == null) {
+      return null;
+    }
+    String rule = g.source();
+    String reason = RULES.stream().filter(r -> r[0].equals(rule)).findFirst().map(r -> r[1])
+        .orElse("denied");
+    return "function '" + qualifiedName + "' matches the function deny list rule '" + rule + "' ("
+        + reason + ")";
+  }
+
+  private static String[] rule(String glob, String reason) {
+    return new String[] {glob, reason};
+  }
+}

@@ -1,0 +1,374 @@
+package ai.causeflow.dbaccess.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.Policy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PostgresQueryValidatorTest {
+  private final PostgresQueryValidator validator = new PostgresQueryValidator();
+  private final Policy open = Policy.defaults();
+  private final Policy columns = Policy.builder()
+      .blockedColumns(List.of("public.users.ssn", "public.users.password_hash")).build();
+
+  private ValidatedQuery ok(String sql, Policy policy) {
+    return validator.validate(sql, policy);
+  }
+
+  private AbstractThrowableAssert<?, ? extends Throwable> refused(String sql, Policy policy,
+      ErrorCode code) {
+    return assertThatThrownBy(() -> validator.validate(sql, policy))
+        .isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isEqualTo(code));
+  }
+
+  // --- functions in every position ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT pg_sleep(1)",
+      "SELECT * FROM pg_sleep(1)",
+      "SELECT * FROM orders, pg_sleep(1) s",
+      "SELECT * FROM orders o JOIN pg_sleep(1) s ON true",
+      "SELECT id FROM orders WHERE pg_sleep(1) IS NOT NULL",
+      "SELECT id FROM orders WHERE id IN (SELECT 1 FROM pg_sleep(1))",
+      "SELECT id FROM orders WHERE EXISTS (SELECT pg_sleep(1))",
+      "SELECT (SELECT pg_sleep(1)) AS x",
+      "WITH c AS (SELECT pg_sleep(1)) SELECT * FROM c",
+      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE pg_sleep(0) IS NULL) SELECT n FROM c",
+      "SELECT id FROM orders ORDER BY pg_sleep(1)",
+      "SELECT id FROM orders GROUP BY id, pg_sleep(1)",
+      "SELECT count(*) FROM orders HAVING pg_sleep(1) IS NULL",
+      "SELECT sum(id) OVER (PARTITION BY pg_sleep(1)) FROM orders",
+      "SELECT sum(id) OVER (ORDER BY pg_sleep(1)) FROM orders",
+      "SELECT id FROM orders o, LATERAL (SELECT pg_sleep(1)) s",
+      "SELECT id FROM orders o CROSS JOIN LATERAL pg_sleep(1) s",
+      "SELECT CAST(pg_sleep(1) AS text)",
+      "SELECT pg_sleep(1)::text",
+      "SELECT ARRAY[pg_sleep(1)]",
+      "SELECT CASE WHEN true THEN pg_sleep(1) ELSE NULL END",
+      "SELECT coalesce(pg_sleep(1), NULL)",
+      "SELECT count(*) FILTER (WHERE pg_sleep(1) IS NULL) FROM orders",
+      "VALUES (pg_sleep(1))",
+      "SELECT 1 UNION SELECT pg_sleep(1)",
+      "SELECT 1 INTERSECT SELECT 1 FROM pg_sleep(1)",
+      "SELECT pg_catalog.pg_sleep(1)",
+      "SELECT \"pg_sleep\"(1)",
+      "SELECT \"PG_SLEEP\"(1)",
+      "SELECT PG_SLEEP(1)",
+      "SELECT pg_catalog.\"pg_sleep\"(1)",
+      "SELECT pg_sleep_for('1 second')",
+      "SELECT id FROM orders WHERE id > ALL (SELECT pg_sleep(1))",
+      "SELECT id FROM orders OFFSET (SELECT 0 FROM pg_sleep(1))",
+      "SELECT id FROM orders WHERE id = ANY (SELECT pg_sleep(1))",
+  })
+  void deniedFunctionIsFoundInEveryPosition(String sql) {
+    refused(sql, open, ErrorCode.QUERY_BLOCKED).hasMessageContaining("pg_sleep")
+        .hasMessageContaining("deny list");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "set_config", "nextval", "setval", "pg_advisory_lock", "pg_advisory_xact_lock",
+      "pg_try_advisory_lock", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+      "pg_rotate_logfile", "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_ls_waldir",
+      "pg_stat_file", "lo_import", "lo_export", "lo_unlink", "dblink", "dblink_exec",
+      "pg_sleep_until", "pg_notify", "txid_current", "pg_current_xact_id", "pg_export_snapshot",
+      "query_to_xml", "query_to_xml_and_xmlschema", "table_to_xml", "cursor_to_xml",
+      "pg_create_logical_replication_slot", "pg_drop_replication_slot",
+      "pg_replication_origin_create", "pg_logical_emit_message", "pg_logical_slot_get_changes",
+      "pg_backup_start", "pg_backup_stop", "pg_switch_wal", "pg_promote",
+      "pg_create_restore_point", "pg_stat_reset", "pg_stat_reset_shared",
+      "pg_stat_statements_reset", "pg_log_backend_memory_contexts", "xmlparse",
+      "pg_file_write", "pg_import_system_collations", "ts_stat", "database_to_xml",
+  })
+  void everyDeniedFunctionIsRefused(String fn) {
+    refused("SELECT " + fn + "(1)", open, ErrorCode.QUERY_BLOCKED).hasMessageContaining(fn);
+    refused("SELECT * FROM pg_catalog." + fn + "(1)", open, ErrorCode.QUERY_BLOCKED);
+  }
+
+  @Test
+  void harmlessFunctionsAreAccepted() {
+    ValidatedQuery q = ok("SELECT now(), current_setting('work_mem'), pg_xact_commit_timestamp(x),"
+        + " pg_size_pretty(pg_total_relation_size('orders')), pg_blocking_pids(1), upper(name)"
+        + " FROM orders", open);
+    assertThat(q.functions()).contains("now", "current_setting", "pg_size_pretty",
+        "pg_total_relation_size", "pg_blocking_pids", "upper");
+  }
+
+  // --- plain-query rule ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d",
+      "WITH d AS (UPDATE orders SET id = 1 RETURNING id) SELECT id FROM d",
+      "WITH d AS (INSERT INTO orders VALUES (1) RETURNING id) SELECT id FROM d",
+      "WITH a AS (SELECT 1), d AS (DELETE FROM orders RETURNING id) SELECT 1",
+      "SELECT * FROM orders FOR UPDATE",
+      "SELECT * FROM orders FOR SHARE",
+      "SELECT * FROM orders FOR NO KEY UPDATE",
+      "SELECT * FROM orders FOR KEY SHARE",
+      "SELECT * FROM orders FOR UPDATE SKIP LOCKED",
+      "SELECT * FROM orders o FOR UPDATE OF o NOWAIT",
+      "SELECT * INTO copy FROM orders",
+      "EXPLAIN SELECT 1",
+      "EXPLAIN ANALYZE DELETE FROM orders",
+      "DELETE FROM orders",
+      "UPDATE orders SET id = 1",
+      "INSERT INTO orders VALUES (1)",
+      "DROP TABLE orders",
+      "SET search_path = evil",
+      "COMMIT",
+      "SELECT nextval('s')",
+      "SELECT 1; SELECT 2",
+      "SELECT ?",
+      "SELECT {fn user()}",
+      "SELECT U&\"pg_\\0073leep\"(1)",
+  })
+  void nonQueriesAreRefused(String sql) {
+    refused(sql, open, ErrorCode.QUERY_BLOCKED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT 1", "VALUES (1), (2)", "TABLE orders", "SELECT 1 UNION ALL SELECT 2",
+      "(SELECT 1) EXCEPT (SELECT 2)", "WITH a AS (SELECT 1 AS x) SELECT x FROM a",
+      "SELECT 1;", "  SELECT 1 ;  -- trailing\n",
+  })
+  void plainQueriesAreAccepted(String sql) {
+    assertThat(ok(sql, open).sql()).doesNotEndWith(";");
+  }
+
+  @Test
+  void parseErrorsNameNoLiteral() {
+    refused("SELECT 'secret-value' ++++ FROM WHERE", open, ErrorCode.QUERY_BLOCKED)
+        .hasMessageContaining("not understood").hasMessageNotContaining("secret-value");
+    refused("SELECT 12345 12345 FROM", open, ErrorCode.QUERY_BLOCKED)
+        .hasMessageNotContaining("12345");
+  }
+
+  @Test
+  void deepNestingIsRefusedNotACrash() {
+    String deep = "SELECT " + "(".repeat(5000) + "1" + ")".repeat(5000);
+    refused(deep, open, ErrorCode.QUERY_BLOCKED).hasMessageContaining("nested");
+    // many operators without parentheses: a long left-deep tree
+    StringBuilder sb = new StringBuilder("SELECT 1");
+    for (int i = 0; i < 3000; i++) {
+      sb.append(" + 1");
+    }
+    try {
+      ok(sb.toString(), open);
+    } catch (DbAccessException e) {
+      assertThat(e.code()).isEqualTo(ErrorCode.QUERY_BLOCKED);
+    }
+  }
+
+  @Test
+  void overlongStatementIsRefused() {
+    PostgresQueryValidator small = PostgresQueryValidator.builder().maxLength(100).build();
+    assertThatThrownBy(() -> small.validate("SELECT " + "1,".repeat(100) + "1", open))
+        .isInstanceOf(DbAccessException.class).hasMessageContaining("longer than 100");
+  }
+
+  // --- tables ---
+
+  @Test
+  void tablesAreResolvedAndChecked() {
+    Policy p = Policy.builder().allowedTables(List.of("public.*", "audit.events"))
+        .blockedTables(List.of("public.secrets")).build();
+    ValidatedQuery q = ok("SELECT o.id FROM orders o JOIN audit.events e ON e.id = o.id"
+        + " JOIN \"Public\".\"Items\" i ON i.id = o.id", p);
+    assertThat(q.tables()).containsExactlyInAnyOrder("public.orders", "audit.events", "public.items");
+    refused("SELECT id FROM secrets", p, ErrorCode.TABLE_NOT_ALLOWED)
+        .hasMessageContaining("public.secrets").hasMessageContaining("blockedTables");
+    refused("SELECT id FROM other.t", p, ErrorCode.TABLE_NOT_ALLOWED)
+        .hasMessageContaining("other.t").hasMessageContaining("allowedTables");
+    refused("SELECT id FROM orders WHERE id IN (SELECT id FROM secrets)", p,
+        ErrorCode.TABLE_NOT_ALLOWED);
+    refused("WITH x AS (SELECT id FROM secrets) SELECT id FROM x", p, ErrorCode.TABLE_NOT_ALLOWED);
+    refused("SELECT 1 FROM orders, LATERAL (SELECT id FROM secrets) s", p,
+        ErrorCode.TABLE_NOT_ALLOWED);
+    refused("TABLE secrets", p, ErrorCode.TABLE_NOT_ALLOWED);
+    refused("SELECT 1 UNION SELECT id FROM secrets", p, ErrorCode.TABLE_NOT_ALLOWED);
+    refused("SELECT (SELECT max(id) FROM secrets)", p, ErrorCode.TABLE_NOT_ALLOWED);
+  }
+
+  @Test
+  void defaultSchemaIsConfigurable() {
+    PostgresQueryValidator v = new PostgresQueryValidator("app");
+    assertThat(v.validate("SELECT id FROM orders", open).tables()).containsExactly("app.orders");
+  }
+
+  @Test
+  void cteNamesAreNotTablesButNonRecursiveSelfReferenceIsTheRealTable() {
+    Policy p = Policy.builder().blockedTables(List.of("public.secrets")).build();
+    assertThat(ok("WITH secrets AS (SELECT 1 AS id) SELECT id FROM secrets", p).tables()).isEmpty();
+    // in a non-recursive WITH the inner "secrets" is the real table
+    refused("WITH secrets AS (SELECT id FROM secrets) SELECT id FROM secrets", p,
+        ErrorCode.TABLE_NOT_ALLOWED);
+    // a CTE is visible to later CTEs only
+    refused("WITH a AS (SELECT id FROM secrets), secrets AS (SELECT 1 AS id) SELECT 1", p,
+        ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(ok("WITH RECURSIVE secrets(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM secrets"
+        + " WHERE id < 3) SELECT id FROM secrets", p).tables()).isEmpty();
+  }
+
+  @Test
+  void catalogIsBlockedUnlessAllowedTablesNamesTheSchema() {
+    for (String sql : List.of("SELECT pid FROM pg_stat_activity", "SELECT relname FROM pg_class",
+        "SELECT rolpassword FROM pg_authid", "SELECT usename FROM pg_shadow",
+        "SELECT pid FROM pg_catalog.pg_stat_activity", "SELECT table_name FROM information_schema.tables",
+        "SELECT chunk_id FROM pg_toast.pg_toast_1234", "SELECT x FROM pg_something_unknown")) {
+      refused(sql, open, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("system schema");
+    }
+    Policy star = Policy.builder().allowedTables(List.of("*")).build();
+    refused("SELECT pid FROM pg_stat_activity", star, ErrorCode.TABLE_NOT_ALLOWED);
+    Policy monitoring = Policy.builder()
+        .allowedTables(List.of("public.*", "pg_catalog.pg_stat_*", "pg_catalog.pg_locks"))
+        .build();
+    assertThat(ok("SELECT a.pid, l.mode FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid",
+        monitoring).tables()).containsExactlyInAnyOrder("pg_catalog.pg_stat_activity",
+        "pg_catalog.pg_locks");
+    refused("SELECT rolname FROM pg_authid", monitoring, ErrorCode.TABLE_NOT_ALLOWED);
+    // an unknown pg_* name may resolve to either schema: both must be allowed
+    refused("SELECT x FROM pg_stat_custom", Policy.builder()
+        .allowedTables(List.of("pg_catalog.*")).build(), ErrorCode.TABLE_NOT_ALLOWED)
+        .hasMessageContaining("public.pg_stat_custom");
+  }
+
+  // --- columns ---
+
+  @Test
+  void blockedColumnsAreRefusedWhereverReferenced() {
+    for (String sql : List.of("SELECT ssn FROM users", "SELECT u.ssn FROM users u",
+        "SELECT users.ssn FROM users", "SELECT public.users.ssn FROM public.users",
+        "SELECT \"SSN\" FROM users", "SELECT id FROM users WHERE ssn = $1",
+        "SELECT id FROM users ORDER BY ssn", "SELECT count(*) FROM users GROUP BY ssn",
+        "SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.x = u.ssn)",
+        "SELECT max(length(password_hash)) FROM users",
+        "WITH x AS (SELECT ssn AS s FROM users) SELECT s FROM x",
+        "SELECT s.v FROM (SELECT ssn AS v FROM users) s",
+        "SELECT o.id FROM orders o JOIN users u USING (ssn)",
+        "SELECT o.id, ssn FROM orders o JOIN users u ON u.id = o.user_id")) {
+      refused(sql, columns, ErrorCode.COLUMN_NOT_ALLOWED).hasMessageContaining("blockedColumns");
+    }
+    assertThat(ok("SELECT u.id, u.name FROM users u WHERE u.id = $1", columns).columns())
+        .contains("public.users.id", "public.users.name");
+    assertThat(ok("SELECT o.ssn FROM orders o", columns).tables()).containsExactly("public.orders");
+  }
+
+  @Test
+  void starOnATableWithBlockedColumnsIsRefused() {
+    for (String sql : List.of("SELECT * FROM users", "SELECT u.* FROM users u",
+        "SELECT o.id, u.* FROM orders o JOIN users u ON u.id = o.user_id",
+        "SELECT * FROM orders o JOIN users u ON u.id = o.user_id", "TABLE users",
+        "SELECT u FROM users u", "SELECT row_to_json(u) FROM users u",
+        "SELECT to_jsonb(users) FROM users",
+        "WITH x AS (SELECT * FROM users) SELECT id FROM x",
+        "SELECT id FROM (SELECT * FROM users) s")) {
+      refused(sql, columns, ErrorCode.COLUMN_NOT_ALLOWED).hasMessageContaining("'*'")
+          .hasMessageContaining("public.users");
+    }
+    assertThat(ok("SELECT * FROM orders", columns).tables()).containsExactly("public.orders");
+    assertThat(ok("SELECT count(*) FROM users", columns).tables()).containsExactly("public.users");
+    assertThat(ok("SELECT o.* FROM orders o JOIN users u ON u.id = o.user_id", columns).tables())
+        .containsExactlyInAnyOrder("public.orders", "public.users");
+    Policy generic = Policy.builder().blockedColumns(List.of("*.password*")).build();
+    refused("SELECT * FROM orders", generic, ErrorCode.COLUMN_NOT_ALLOWED)
+        .hasMessageContaining("*.password*");
+  }
+
+  // --- literal values never appear in messages ---
+
+  @Test
+  void messagesNeverContainLiterals() {
+    Policy p = Policy.builder().blockedTables(List.of("public.secrets"))
+        .blockedColumns(List.of("public.users.ssn")).build();
+    for (String sql : List.of("SELECT pg_sleep(987654) WHERE 'topsecret' = 'x'",
+        "SELECT id FROM secrets WHERE name = 'topsecret' AND n = 987654",
+        "SELECT id FROM users WHERE ssn = 'topsecret' OR ssn = '987654'",
+        "SELECT 'topsecret' +++ 987654 FROM",
+        "SELECT 'topsecret'; SELECT 987654",
+        "SELECT 'topsecret")) {
+      assertThatThrownBy(() -> validator.validate(sql, p)).isInstanceOf(DbAccessException.class)
+          .hasMessageNotContaining("topsecret").hasMessageNotContaining("987654");
+    }
+  }
+
+  // --- cache ---
+
+  @Test
+  void resultsAndRefusalsAreCachedPerStatementAndPolicy() {
+    PostgresQueryValidator v = PostgresQueryValidator.builder().cacheSize(2).build();
+    ValidatedQuery a = v.validate("SELECT 1", open);
+    assertThat(v.validate("SELECT 1", open)).isSameAs(a);
+    assertThat(v.cachedResults()).isEqualTo(1);
+    Policy blocked = Policy.builder().blockedTables(List.of("public.orders")).build();
+    assertThat(v.validate("SELECT id FROM orders", open).tables()).containsExactly("public.orders");
+    assertThatThrownBy(() -> v.validate("SELECT id FROM orders", blocked))
+        .isInstanceOf(DbAccessException.class);
+    DbAccessException first = catchRefusal(v, "SELECT id FROM orders", blocked);
+    DbAccessException second = catchRefusal(v, "SELECT id FROM orders", blocked);
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.code()).isEqualTo(first.code());
+    assertThat(second.getMessage()).isEqualTo(first.getMessage());
+    assertThat(v.cachedResults()).isEqualTo(2); // bounded
+    assertThat(v.validate("SELECT 1", open)).isNotSameAs(a); // evicted, recomputed
+  }
+
+  @Test
+  void cacheCanBeDisabled() {
+    PostgresQueryValidator v = PostgresQueryValidator.builder().cacheSize(0).build();
+    ValidatedQuery a = v.validate("SELECT 1", open);
+    assertThat(v.validate("SELECT 1", open)).isNotSameAs(a).isEqualTo(a);
+    assertThat(v.cachedResults()).isZero();
+  }
+
+  @Test
+  void concurrentUseIsSafe() throws Exception {
+    PostgresQueryValidator v = PostgresQueryValidator.builder().cacheSize(8).build();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Set<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        String sql = "SELECT id FROM t" + (i % 20) + " WHERE id = $1";
+        futures.add(pool.submit(() -> v.validate(sql, open).tables()));
+      }
+      for (int i = 0; i < futures.size(); i++) {
+        assertThat(futures.get(i).get()).containsExactly("public.t" + (i % 20));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void jdbcFormAndRedactionAreComputed() {
+    ValidatedQuery q = ok("SELECT id FROM orders WHERE data ? 'k' AND id = $2 AND x = $1;", open);
+    assertThat(q.sql()).isEqualTo("SELECT id FROM orders WHERE data ? 'k' AND id = $2 AND x = $1");
+    assertThat(q.jdbc().sql()).isEqualTo("SELECT id FROM orders WHERE data ?? 'k' AND id = ? AND x = ?");
+    assertThat(q.jdbc().parameterIndexes()).containsExactly(2, 1);
+    assertThat(q.redacted()).isEqualTo("SELECT id FROM orders WHERE data ? ? AND id = $2 AND x = $1");
+  }
+
+  private static DbAccessException catchRefusal(PostgresQueryValidator v, String sql, Policy p) {
+    try {
+      v.validate(sql, p);
+    } catch (DbAccessException e) {
+      return e;
+    }
+    throw new AssertionError("not refused: " + sql);
+  }
+}
