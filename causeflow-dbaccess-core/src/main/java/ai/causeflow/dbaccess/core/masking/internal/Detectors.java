@@ -1,0 +1,997 @@
+package ai.causeflow.dbaccess.core.masking.internal;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The built-in detectors, one small object each, from static factories. Formats and validation
+ * are documented in {@code docs/masking.md}; each factory's Javadoc gives the short version.
+ *
+ * <p>Thread-safety: every detector is immutable and stateless.
+ */
+public final class Detectors {
+  private Detectors() {}
+
+  /** Every built-in detector name, in the order the scanner consults them. */
+  public static final List<String> NAMES = List.of("private_key", "url_credentials", "email",
+      "bearer_token", "jwt", "aws_access_key", "iban", "cnpj", "cpf", "credit_card", "us_ssn",
+      "phone", "ipv4", "ipv6");
+
+  /** The built-in detector called {@code name}. */
+  public static Detector byName(String name) {
+    return switch (name) {
+      case "email" -> email();
+      case "credit_card" -> creditCard();
+      case "cpf" -> cpf();
+      case "cnpj" -> cnpj();
+      case "phone" -> phone();
+      case "bearer_token" -> bearerToken();
+      case "jwt" -> jwt();
+      case "aws_access_key" -> awsAccessKey();
+      case "iban" -> iban();
+      case "us_ssn" -> usSsn();
+      case "url_credentials" -> urlCredentials();
+      case "private_key" -> privateKey();
+      case "ipv4" -> ipv4();
+      case "ipv6" -> ipv6();
+      default -> throw new IllegalArgumentException("unknown detector '" + name
+          + "' (known: " + String.join(", ", NAMES) + ")");
+    };
+  }
+
+  /** {@code local@domain.tld}: dot-separated domain labels, a final label of 2+ letters. */
+  public static Detector email() {
+    return Email.INSTANCE;
+  }
+
+  /** 13-19 digits, bare (13-16) or in 4-digit groups / 4-6-5 / 4-6-4 with spaces or dashes;
+   * issuer digit 3-6 or 2221-2720; Luhn-valid; never a signed number. */
+  public static Detector creditCard() {
+    return Card.INSTANCE;
+  }
+
+  /** {@code 000.000.000-00} always; 11 bare digits when both mod-11 check digits hold. */
+  public static Detector cpf() {
+    return Cpf.INSTANCE;
+  }
+
+  /** {@code 00.000.000/0000-00} always; 14 bare digits when both check digits hold. */
+  public static Detector cnpj() {
+    return Cnpj.INSTANCE;
+  }
+
+  /** Brazilian, North American and {@code +}-prefixed international numbers with separators. */
+  public static Detector phone() {
+    return Phone.INSTANCE;
+  }
+
+  /** {@code Bearer <token>}: the token is masked, the word kept. */
+  public static Detector bearerToken() {
+    return Bearer.INSTANCE;
+  }
+
+  /** {@code eyJ...}.{@code eyJ...}.signature: a JSON Web Token. */
+  public static Detector jwt() {
+    return Jwt.INSTANCE;
+  }
+
+  /** {@code AKIA}/{@code ASIA} followed by 16 upper-case letters or digits. */
+  public static Detector awsAccessKey() {
+    return AwsKey.INSTANCE;
+  }
+
+  /** Country code, check digits, 11-30 alphanumerics (compact or in groups of 4); mod-97 valid. */
+  public static Detector iban() {
+    return Iban.INSTANCE;
+  }
+
+  /** {@code AAA-GG-SSSS} with area not 000/666/9xx, group not 00, serial not 0000. */
+  public static Detector usSsn() {
+    return Ssn.INSTANCE;
+  }
+
+  /** The password in {@code scheme://user:password@host}. */
+  public static Detector urlCredentials() {
+    return UrlCredentials.INSTANCE;
+  }
+
+  /** A PEM {@code -----BEGIN ... PRIVATE KEY-----} block, to its END line or the end of text. */
+  public static Detector privateKey() {
+    return PrivateKey.INSTANCE;
+  }
+
+  /** Dotted-quad IPv4 address (off by default). */
+  public static Detector ipv4() {
+    return Ipv4.INSTANCE;
+  }
+
+  /** IPv6 address in full or {@code ::}-compressed form (off by default). */
+  public static Detector ipv6() {
+    return Ipv6.INSTANCE;
+  }
+
+  // ---------------------------------------------------------------- shared rules
+
+  /**
+   * Whether the digits at {@code from} are a signed number ({@code -} not preceded by a letter or
+   * digit): identifiers such as pg_stat_statements query ids, never cards or tax numbers.
+   */
+  static boolean signed(CharSequence s, int from) {
+    return from > 0 && s.charAt(from - 1) == '-' && (from == 1 || !Chars.alnum(s.charAt(from - 2)));
+  }
+
+  // ---------------------------------------------------------------- number detectors
+
+  private static final class Card extends NumberDetector {
+    static final Card INSTANCE = new Card();
+
+    Card() {
+      super("credit_card");
+    }
+
+    @Override
+    int minDigits() {
+      return 13;
+    }
+
+    @Override
+    int match(CharSequence s, int from, int end) {
+      if (!Chars.digit(s.charAt(from)) || signed(s, from) || !issuer(s, from, end)) {
+        return -1;
+      }
+      int run = Chars.digitRun(s, from, end);
+      if (run >= 13) {
+        // Bare runs of 17-19 digits are identifiers (snowflake ids, query ids, nanosecond times):
+        // real cards of that length are printed grouped.
+        return run <= 16 && Checksums.luhn(s, from, from + run) ? from + run : -1;
+      }
+      if (run != 4 || from + 4 >= end) {
+        return -1;
+      }
+      char sep = s.charAt(from + 4);
+      if (sep != ' ' && sep != '-') {
+        return -1;
+      }
+      int i = from + 4;
+      int total = 4;
+      int groups = 1;
+      int second = 0;
+      boolean allFour = true;
+      int best = -1;
+      while (i + 1 < end && s.charAt(i) == sep && Chars.digit(s.charAt(i + 1))) {
+        int len = Chars.digitRun(s, i + 1, end);
+        total += len;
+        groups++;
+        i += 1 + len;
+        if (total > 19) {
+          break;
+        }
+        if (groups == 2) {
+          second = len;
+        }
+        boolean shape = (allFour && len <= 4 && groups >= 4 && total >= 13)
+            || (groups == 3 && second == 6 && (len == 4 || len == 5));
+        if (shape && Checksums.luhn(s, from, i)) {
+          best = i;
+        }
+        if (len != 4) {
+          allFour = false;
+          if (groups >= 3) {
+            break;
+          }
+        }
+      }
+      return best;
+    }
+
+    /** Major industry identifier of a payment card: 3-6, or the 2221-2720 Mastercard range. */
+    private static boolean issuer(CharSequence s, int from, int end) {
+      char c = s.charAt(from);
+      if (c >= '3' && c <= '6') {
+        return true;
+      }
+      if (c != '2' || Chars.digitRun(s, from, end) < 4) {
+        return false;
+      }
+      int v = Shapes.number(s, from, 4);
+      return v >= 2221 && v <= 2720;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("****-****-****-****");
+    }
+  }
+
+  private static final class Cpf extends NumberDetector {
+    static final Cpf INSTANCE = new Cpf();
+
+    Cpf() {
+      super("cpf");
+    }
+
+    @Override
+    int minDigits() {
+      return 11;
+    }
+
+    @Override
+    int match(CharSequence s, int from, int end) {
+      if (Shapes.fits(s, from, end, "###.###.###-##")) {
+        return from + 14;
+      }
+      if (Chars.digit(s.charAt(from)) && Chars.digitRun(s, from, end) == 11 && !signed(s, from)
+          && Checksums.cpf(s, from, from + 11)) {
+        return from + 11;
+      }
+      return -1;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***.***.***-**");
+    }
+  }
+
+  private static final class Cnpj extends NumberDetector {
+    static final Cnpj INSTANCE = new Cnpj();
+
+    Cnpj() {
+      super("cnpj");
+    }
+
+    @Override
+    int minDigits() {
+      return 14;
+    }
+
+    @Override
+    int match(CharSequence s, int from, int end) {
+      if (Shapes.fits(s, from, end, "##.###.###/####-##")) {
+        return from + 18;
+      }
+      if (Chars.digit(s.charAt(from)) && Chars.digitRun(s, from, end) == 14 && !signed(s, from)
+          && Checksums.cnpj(s, from, from + 14)) {
+        return from + 14;
+      }
+      return -1;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("**.***.***/****-**");
+    }
+  }
+
+  private static final class Ssn extends NumberDetector {
+    static final Ssn INSTANCE = new Ssn();
+
+    Ssn() {
+      super("us_ssn");
+    }
+
+    @Override
+    int minDigits() {
+      return 9;
+    }
+
+    @Override
+    int match(CharSequence s, int from, int end) {
+      if (!Shapes.fits(s, from, end, "###-##-####")) {
+        return -1;
+      }
+      int area = Shapes.number(s, from, 3);
+      int group = Shapes.number(s, from + 4, 2);
+      int serial = Shapes.number(s, from + 7, 4);
+      boolean valid = area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
+      return valid ? from + 11 : -1;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***-**-****");
+    }
+  }
+
+  private static final class Phone extends NumberDetector {
+    static final Phone INSTANCE = new Phone();
+
+    Phone() {
+      super("phone");
+    }
+
+    @Override
+    int minDigits() {
+      return 8;
+    }
+
+    @Override
+    int match(CharSequence s, int from, int end) {
+      char c = s.charAt(from);
+      if (c == '+') {
+        return international(s, from, end);
+      }
+      if (c == '(') {
+        return parenthesised(s, from, end);
+      }
+      // North American 1-NPA-NXX-XXXX / NPA-NXX-XXXX / NPA.NXX.XXXX
+      if (c == '1' && from + 1 < end) {
+        char sep = s.charAt(from + 1);
+        if ((sep == '-' || sep == '.' || sep == ' ') && northAmerican(s, from + 2, end, sep)) {
+          return from + 14;
+        }
+      }
+      if (northAmerican(s, from, end, '-') || northAmerican(s, from, end, '.')) {
+        return from + 12;
+      }
+      // Brazilian DD NNNNN-NNNN / DD NNNN-NNNN
+      if (Shapes.fits(s, from, end, "## #####-####")) {
+        return from + 13;
+      }
+      if (Shapes.fits(s, from, end, "## ####-####")) {
+        return from + 12;
+      }
+      return -1;
+    }
+
+    private static boolean northAmerican(CharSequence s, int from, int end, char sep) {
+      return from + 12 <= end && Chars.digitRun(s, from, end) == 3 && s.charAt(from + 3) == sep
+          && Chars.digitRun(s, from + 4, end) == 3 && s.charAt(from + 7) == sep
+          && Chars.digitRun(s, from + 8, end) == 4;
+    }
+
+    /** (DD) NNNNN-NNNN, (DD) NNNN-NNNN (Brazil) and (NPA) NXX-XXXX (North America). */
+    private static int parenthesised(CharSequence s, int from, int end) {
+      int j = from + 1;
+      int area = Chars.digitRun(s, j, end);
+      j += area;
+      if ((area != 2 && area != 3) || j >= end || s.charAt(j) != ')') {
+        return -1;
+      }
+      j++;
+      if (j < end && s.charAt(j) == ' ') {
+        j++;
+      }
+      int mid = Chars.digitRun(s, j, end);
+      j += mid;
+      boolean ok = area == 3 ? mid == 3 : (mid == 4 || mid == 5);
+      if (!ok || j >= end) {
+        return -1;
+      }
+      char sep = s.charAt(j);
+      if (sep != '-' && sep != '.' && sep != ' ') {
+        return -1;
+      }
+      j++;
+      return Chars.digitRun(s, j, end) == 4 ? j + 4 : -1;
+    }
+
+    /**
+     * {@code +} country code, then digit groups separated by one space, dash or dot, a group may be
+     * in parentheses; 8-15 digits in all (E.164), or 10-15 when written without separators.
+     */
+    private static int international(CharSequence s, int from, int end) {
+      int j = from + 1;
+      int run = Chars.digitRun(s, j, end);
+      if (run == 0 || run > 15) {
+        return -1;
+      }
+      int total = run;
+      j += run;
+      int best = run >= 10 ? j : -1;
+      boolean afterParen = false;
+      while (j < end) {
+        char c = s.charAt(j);
+        int k = j;
+        if (c == ' ' || c == '-' || c == '.') {
+          k++;
+        } else if (!(afterParen && Chars.digit(c)) && c != '(') {
+          break;
+        }
+        boolean paren = k < end && s.charAt(k) == '(';
+        if (paren) {
+          k++;
+        }
+        int len = Chars.digitRun(s, k, end);
+        if (len == 0) {
+          break;
+        }
+        k += len;
+        if (paren) {
+          if (k >= end || s.charAt(k) != ')') {
+            break;
+          }
+          k++;
+        }
+        total += len;
+        if (total > 15) {
+          break;
+        }
+        afterParen = paren;
+        j = k;
+        if (total >= 8) {
+          best = j;
+        }
+      }
+      return best;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("(**) *****-****");
+    }
+  }
+
+  private static final class Ipv4 extends NumberDetector {
+    static final Ipv4 INSTANCE = new Ipv4();
+
+    Ipv4() {
+      super("ipv4");
+    }
+
+    @Override
+    int minDigits() {
+      return 4;
+    }
+
+    @Override
+    int match(CharSequence s, int from, int end) {
+      int j = from;
+      for (int octet = 0; octet < 4; octet++) {
+        if (octet > 0) {
+          if (j >= end || s.charAt(j) != '.') {
+            return -1;
+          }
+          j++;
+        }
+        int len = Chars.digitRun(s, j, end);
+        if (len == 0 || len > 3 || Shapes.number(s, j, len) > 255) {
+          return -1;
+        }
+        j += len;
+      }
+      return j;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***.***.***.***");
+    }
+
+    @Override
+    void partial(CharSequence s, int start, int end, StringBuilder out) {
+      int dots = 0;
+      for (int i = start; i < end; i++) {
+        char c = s.charAt(i);
+        if (c == '.') {
+          dots++;
+        }
+        out.append(dots >= 2 && Chars.digit(c) ? '*' : c);
+      }
+    }
+
+    @Override
+    String canonical(CharSequence s, int start, int end) {
+      return Shapes.raw(s, start, end);
+    }
+  }
+
+  // ---------------------------------------------------------------- text detectors
+
+  private static final class Email extends TextDetector {
+    static final Email INSTANCE = new Email();
+
+    Email() {
+      super("email");
+    }
+
+    @Override
+    String triggers() {
+      return "@";
+    }
+
+    private static boolean local(char c) {
+      return Chars.alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+    }
+
+    private static boolean domain(char c) {
+      return Chars.alnum(c) || c == '.' || c == '-';
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      int start = at;
+      while (start > floor && local(s.charAt(start - 1))) {
+        start--;
+      }
+      while (start < at && s.charAt(start) == '.') {
+        start++;
+      }
+      if (start == at) {
+        return NONE;
+      }
+      int n = s.length();
+      int end = at + 1;
+      while (end < n && domain(s.charAt(end))) {
+        end++;
+      }
+      while (end > at + 1 && (s.charAt(end - 1) == '.' || s.charAt(end - 1) == '-')) {
+        end--;
+      }
+      // labels non-empty, at least one dot, last label 2+ letters
+      int lastDot = -1;
+      for (int i = at + 1; i < end; i++) {
+        if (s.charAt(i) == '.') {
+          if (i == at + 1 || s.charAt(i - 1) == '.') {
+            return NONE;
+          }
+          lastDot = i;
+        }
+      }
+      if (lastDot < 0 || end - lastDot - 1 < 2) {
+        return NONE;
+      }
+      for (int i = lastDot + 1; i < end; i++) {
+        if (!Chars.letter(s.charAt(i))) {
+          return NONE;
+        }
+      }
+      return span(start, end);
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***@***.***");
+    }
+
+    @Override
+    void partial(CharSequence s, int start, int end, StringBuilder out) {
+      for (int i = start; i < end; i++) {
+        if (s.charAt(i) == '@') {
+          out.append("***").append(s, i, end);
+          return;
+        }
+      }
+      redact(s, start, end, out);
+    }
+
+    @Override
+    String canonical(CharSequence s, int start, int end) {
+      return Shapes.raw(s, start, end).toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Base for detectors of secrets: partial masking shows nothing, tokens hash the raw text. */
+  private abstract static class Secret extends TextDetector {
+    Secret(String name) {
+      super(name);
+    }
+
+    @Override
+    void partial(CharSequence s, int start, int end, StringBuilder out) {
+      redact(s, start, end, out);
+    }
+
+    @Override
+    String canonical(CharSequence s, int start, int end) {
+      return Shapes.raw(s, start, end);
+    }
+  }
+
+  private static final class UrlCredentials extends Secret {
+    static final UrlCredentials INSTANCE = new UrlCredentials();
+
+    UrlCredentials() {
+      super("url_credentials");
+    }
+
+    @Override
+    String triggers() {
+      return "@";
+    }
+
+    private static boolean authorityEnd(char c) {
+      return c == '/' || c == '?' || c == '#' || c <= ' ' || c == '"' || c == '\'' || c == '<'
+          || c == '>' || c == '`';
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      int n = s.length();
+      // a later '@' in the same authority means this one is part of the password
+      for (int j = at + 1; j < n && !authorityEnd(s.charAt(j)); j++) {
+        if (s.charAt(j) == '@') {
+          return NONE;
+        }
+      }
+      int colon = -1;
+      for (int j = at - 1; j >= floor + 2; j--) {
+        char c = s.charAt(j);
+        if (c == '/' && s.charAt(j - 1) == '/' && s.charAt(j - 2) == ':') {
+          if (colon < 0 || colon == at - 1 || j - 2 == floor || !Chars.letter(s.charAt(j - 3))) {
+            return NONE;
+          }
+          return span(colon + 1, at);
+        }
+        if (c <= ' ' || c == '/' || c == '"' || c == '\'' || c == '<' || c == '>') {
+          return NONE;
+        }
+        if (c == ':') {
+          colon = j; // keeps the first ':' after the scheme: the user part has none
+        }
+      }
+      return NONE;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***");
+    }
+  }
+
+  private static final class Bearer extends Secret {
+    static final Bearer INSTANCE = new Bearer();
+
+    Bearer() {
+      super("bearer_token");
+    }
+
+    @Override
+    String triggers() {
+      return "Bb";
+    }
+
+    private static boolean token(char c) {
+      return Chars.alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      if (!Chars.startsWithIgnoreCase(s, at, "bearer") || Chars.wordBefore(s, at)) {
+        return NONE;
+      }
+      int n = s.length();
+      int j = at + 6;
+      int spaces = j;
+      while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
+        j++;
+      }
+      if (j == spaces) {
+        return NONE;
+      }
+      int start = j;
+      boolean digit = false;
+      while (j < n && token(s.charAt(j))) {
+        digit |= Chars.digit(s.charAt(j));
+        j++;
+      }
+      while (j < n && s.charAt(j) == '=') {
+        j++;
+      }
+      int len = j - start;
+      // "Bearer authentication" is prose; tokens are long or carry digits
+      if (len < 8 || (len < 16 && !digit)) {
+        return NONE;
+      }
+      return span(start, j);
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***");
+    }
+  }
+
+  private static final class Jwt extends Secret {
+    static final Jwt INSTANCE = new Jwt();
+
+    Jwt() {
+      super("jwt");
+    }
+
+    @Override
+    String triggers() {
+      return "J";
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      int start = at - 2;
+      if (start < floor || !Chars.startsWith(s, start, "eyJ")
+          || (start > 0 && (Chars.base64Url(s.charAt(start - 1)) || s.charAt(start - 1) == '.'))) {
+        return NONE;
+      }
+      int n = s.length();
+      int j = segment(s, start, n);
+      if (j == start || j >= n || s.charAt(j) != '.' || !Chars.startsWith(s, j + 1, "eyJ")) {
+        return NONE;
+      }
+      int k = segment(s, j + 1, n);
+      if (k >= n || s.charAt(k) != '.') {
+        return NONE;
+      }
+      return span(start, segment(s, k + 1, n));
+    }
+
+    private static int segment(CharSequence s, int from, int n) {
+      int j = from;
+      while (j < n && Chars.base64Url(s.charAt(j))) {
+        j++;
+      }
+      return j;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***.***.***");
+    }
+  }
+
+  private static final class AwsKey extends Secret {
+    static final AwsKey INSTANCE = new AwsKey();
+
+    AwsKey() {
+      super("aws_access_key");
+    }
+
+    @Override
+    String triggers() {
+      return "A";
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      if (!(Chars.startsWith(s, at, "AKIA") || Chars.startsWith(s, at, "ASIA"))
+          || Chars.wordBefore(s, at) || at + 20 > s.length()) {
+        return NONE;
+      }
+      for (int j = at + 4; j < at + 20; j++) {
+        char c = s.charAt(j);
+        if (!Chars.upper(c) && !Chars.digit(c)) {
+          return NONE;
+        }
+      }
+      return Chars.wordAt(s, at + 20) ? NONE : span(at, at + 20);
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append(s, start, start + 4).append("****************");
+    }
+
+    @Override
+    void partial(CharSequence s, int start, int end, StringBuilder out) {
+      out.append(s, start, start + 4).append("************").append(s, end - 4, end);
+    }
+  }
+
+  private static final class PrivateKey extends Secret {
+    static final PrivateKey INSTANCE = new PrivateKey();
+
+    PrivateKey() {
+      super("private_key");
+    }
+
+    @Override
+    String triggers() {
+      return "-";
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      if (!Chars.startsWith(s, at, "-----BEGIN ")) {
+        return NONE;
+      }
+      int n = s.length();
+      int j = at + 11;
+      int limit = Math.min(n, j + 64);
+      int labelEnd = -1;
+      for (int k = j; k < limit; k++) {
+        if (Chars.startsWith(s, k, "-----")) {
+          labelEnd = k;
+          break;
+        }
+      }
+      if (labelEnd < 0 || !contains(s, j, labelEnd, "PRIVATE KEY")) {
+        return NONE;
+      }
+      // to the closing "-----END ...-----", or to the end of the text when it was cut
+      int end = n;
+      for (int k = labelEnd + 5; k < n; k++) {
+        if (s.charAt(k) == '-' && Chars.startsWith(s, k, "-----END ")) {
+          int close = k + 9;
+          while (close < n && !Chars.startsWith(s, close, "-----")) {
+            close++;
+          }
+          end = Math.min(n, close + 5);
+          break;
+        }
+      }
+      return span(at, end);
+    }
+
+    private static boolean contains(CharSequence s, int from, int end, String lit) {
+      for (int k = from; k + lit.length() <= end; k++) {
+        if (Chars.startsWith(s, k, lit)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----");
+    }
+  }
+
+  private static final class Iban extends TextDetector {
+    static final Iban INSTANCE = new Iban();
+
+    Iban() {
+      super("iban");
+    }
+
+    @Override
+    String triggers() {
+      return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    }
+
+    private static boolean part(char c) {
+      return Chars.upper(c) || Chars.digit(c);
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      int n = s.length();
+      if (at + 4 > n || !Chars.upper(s.charAt(at + 1)) || !Chars.digit(s.charAt(at + 2))
+          || !Chars.digit(s.charAt(at + 3)) || Chars.wordBefore(s, at)) {
+        return NONE;
+      }
+      int run = at;
+      while (run < n && part(s.charAt(run))) {
+        run++;
+      }
+      if (run - at >= 15) {
+        // compact form
+        return run - at <= 34 && !Chars.wordAt(s, run) && Checksums.iban(s, at, run)
+            ? span(at, run) : NONE;
+      }
+      if (run - at != 4) {
+        return NONE;
+      }
+      // print form: groups of four separated by single spaces, the last one shorter
+      int j = run;
+      int best = -1;
+      int chars = 4;
+      while (j + 1 < n && s.charAt(j) == ' ' && part(s.charAt(j + 1))) {
+        int k = j + 1;
+        while (k < n && part(s.charAt(k))) {
+          k++;
+        }
+        int len = k - j - 1;
+        if (len > 4 || chars + len > 34 || Chars.wordAt(s, k)) {
+          break;
+        }
+        chars += len;
+        j = k;
+        if (chars >= 15 && Checksums.iban(s, at, j)) {
+          best = j;
+        }
+        if (len < 4) {
+          break;
+        }
+      }
+      return best < 0 ? NONE : span(at, best);
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append(s, start, start + 2).append("** **** **** **** ****");
+    }
+
+    @Override
+    void partial(CharSequence s, int start, int end, StringBuilder out) {
+      Shapes.keepEnds(s, start, end, 2, 4, out);
+    }
+
+    @Override
+    String canonical(CharSequence s, int start, int end) {
+      StringBuilder b = new StringBuilder(end - start);
+      for (int i = start; i < end; i++) {
+        if (s.charAt(i) != ' ') {
+          b.append(s.charAt(i));
+        }
+      }
+      return b.toString();
+    }
+  }
+
+  private static final class Ipv6 extends TextDetector {
+    static final Ipv6 INSTANCE = new Ipv6();
+
+    Ipv6() {
+      super("ipv6");
+    }
+
+    @Override
+    String triggers() {
+      return ":";
+    }
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      int n = s.length();
+      int start = at;
+      while (start > floor && (Chars.hex(s.charAt(start - 1)) || s.charAt(start - 1) == ':')) {
+        start--;
+      }
+      if (start > floor && Chars.word(s.charAt(start - 1))) {
+        return NONE;
+      }
+      int end = at;
+      while (end < n && (Chars.hex(s.charAt(end)) || s.charAt(end) == ':')) {
+        end++;
+      }
+      if (Chars.wordAt(s, end) || end < n && s.charAt(end) == '.') {
+        return NONE;
+      }
+      return valid(s, start, end) ? span(start, end) : NONE;
+    }
+
+    private static boolean valid(CharSequence s, int start, int end) {
+      int i = start;
+      int groups = 0;
+      boolean compressed = false;
+      if (Chars.startsWith(s, i, "::")) {
+        compressed = true;
+        i += 2;
+        if (i == end) {
+          return true;
+        }
+      }
+      while (true) {
+        int len = 0;
+        while (i + len < end && s.charAt(i + len) != ':') {
+          len++;
+        }
+        if (len == 0 || len > 4) {
+          return false;
+        }
+        groups++;
+        i += len;
+        if (i == end) {
+          break;
+        }
+        if (i + 1 < end && s.charAt(i + 1) == ':') {
+          if (compressed) {
+            return false;
+          }
+          compressed = true;
+          i += 2;
+          if (i == end) {
+            break;
+          }
+        } else if (++i == end) {
+          return false;
+        }
+      }
+      return compressed ? groups <= 7 : groups == 8;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("****:****:****:****");
+    }
+
+    @Override
+    void partial(CharSequence s, int start, int end, StringBuilder out) {
+      redact(s, start, end, out);
+    }
+
+    @Override
+    String canonical(CharSequence s, int start, int end) {
+      return Shapes.raw(s, start, end).toLowerCase(Locale.ROOT);
+    }
+  }
+}

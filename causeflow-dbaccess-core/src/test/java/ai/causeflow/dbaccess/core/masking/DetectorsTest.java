@@ -1,0 +1,136 @@
+package ai.causeflow.dbaccess.core.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** One detector at a time, through the public stage, with the redact shapes. */
+class DetectorsTest {
+  private static final Masking ALL = Masking.builder().enable("ipv4", "ipv6").build();
+
+  private static String mask(String s) {
+    return ALL.maskText(s, new MaskingStats());
+  }
+
+  private static Map<String, Integer> hits(String s) {
+    MaskingStats st = new MaskingStats();
+    ALL.maskText(s, st);
+    return st.patternsApplied();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "contact john.doe@example.com now|contact ***@***.*** now|email",
+      "\"email\":\"Maria.Silva+tag@mail.empresa.com.br\"|\"email\":\"***@***.***\"|email",
+      "card 4111 1111 1111 1111 ok|card ****-****-****-**** ok|credit_card",
+      "card=4111-1111-1111-1111|card=****-****-****-****|credit_card",
+      "pan:4111111111111111;|pan:****-****-****-****;|credit_card",
+      "amex 3782 822463 10005|amex ****-****-****-****|credit_card",
+      "mc 2223000048400011 x|mc ****-****-****-**** x|credit_card",
+      "cpf 123.456.789-09|cpf ***.***.***-**|cpf",
+      "cpf=52998224725|cpf=***.***.***-**|cpf",
+      "cnpj 11.222.333/0001-81|cnpj **.***.***/****-**|cnpj",
+      "cnpj:11222333000181|cnpj:**.***.***/****-**|cnpj",
+      "tel (11) 98765-4321|tel (**) *****-****|phone",
+      "tel +55 11 98765-4321.|tel (**) *****-****.|phone",
+      "call (555) 123-4567|call (**) *****-****|phone",
+      "call 555-123-4567 now|call (**) *****-**** now|phone",
+      "call +1 415 555 2671|call (**) *****-****|phone",
+      "ring +44 20 7946 0958|ring (**) *****-****|phone",
+      "ring +33 1 23 45 67 89|ring (**) *****-****|phone",
+      "Authorization: Bearer abc123def456ghi789|Authorization: Bearer ***|bearer_token",
+      "key AKIAIOSFODNN7EXAMPLE used|key AKIA**************** used|aws_access_key",
+      "key ASIAY34FZKBOKMUTVV7A|key ASIA****************|aws_access_key",
+      "iban GB82 WEST 1234 5698 7654 32 ok|iban GB** **** **** **** **** ok|iban",
+      "iban DE89370400440532013000|iban DE** **** **** **** ****|iban",
+      "ssn 123-45-6789|ssn ***-**-****|us_ssn",
+      "postgres://admin:s3cr3t@db.internal:5432/app|postgres://admin:***@db.internal:5432/app|url_credentials",
+      "from 10.1.2.3 to|from ***.***.***.*** to|ipv4",
+      "addr 2001:db8::ff00:42:8329 x|addr ****:****:****:**** x|ipv6",
+  })
+  void detectsAndRedacts(String input, String expected, String detector) {
+    assertThat(mask(input)).isEqualTo(expected);
+    assertThat(hits(input)).containsEntry(detector, 1).hasSize(1);
+  }
+
+  @Test
+  void jwtIsMaskedWhole() {
+    String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    assertThat(mask("token=" + jwt + " end")).isEqualTo("token=***.***.*** end");
+    assertThat(hits("token=" + jwt)).containsOnlyKeys("jwt");
+  }
+
+  @Test
+  void bearerWithJwtKeepsTheWordAndCountsOnce() {
+    String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc";
+    assertThat(mask("Authorization: Bearer " + jwt)).isEqualTo("Authorization: Bearer ***");
+    assertThat(hits("Bearer " + jwt)).containsOnlyKeys("bearer_token");
+  }
+
+  @Test
+  void privateKeyBlockIsMaskedWholeAndACutBlockToTheEnd() {
+    String pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc==\n-----END RSA PRIVATE KEY-----";
+    assertThat(mask("key:\n" + pem + "\nafter")).isEqualTo(
+        "key:\n-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----\nafter");
+    assertThat(mask("x -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"))
+        .isEqualTo("x -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----");
+    assertThat(mask("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"))
+        .contains("MIIB");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "4111 1111 1111 1112",              // Luhn fails
+      "4111111111111112",
+      "1234567890123452",                 // Luhn-valid but issuer digit 1
+      "-4111111111111111",                // signed: an identifier
+      "-4872318752083120125",             // pg_stat_statements queryid
+      "4872318752083120125",              // 19 bare digits
+      "41111111111111111",                // 17 bare digits
+      "12345678900",                      // 11 digits, CPF check fails
+      "11111111111",                      // all equal digits
+      "11222333000182",                   // CNPJ check fails
+      "550e8400-e29b-41d4-a716-446655440000",
+      "2026-11-29T06:24:13.123Z",
+      "2026-11-29 06:24:13",
+      "1764397453123",                    // epoch millis
+      "9fceb02d0ae598e95dc970b74767f19372d61af8",
+      "4bf92f3577b34da6a3ce929d0e0e4736",  // trace id
+      "v2.14.3",
+      "1.4.0-rc.1+build.20261129",
+      "total 12345.67 BRL",
+      "amount 4111111111111.11",
+      "000-12-3456",                      // SSN area 000
+      "Bearer token-based authentication",
+      "the bearer of news",
+      "user@localhost",
+      "https://example.com/path?q=1",
+      "http://user@host/path",
+      "0.4736281930452817",
+      "ratio 0,52998224725",
+      "phone 11987654321",                // bare digits are not a phone
+      "+05:30",
+  })
+  void hardNegativesStayIntact(String input) {
+    assertThat(mask(input)).isSameAs(input);
+  }
+
+  @Test
+  void cleanValueIsReturnedAsTheSameInstance() {
+    String s = "2026-11-29T06:24:13Z INFO [main] c.e.OrderService - processed 42 orders in 153 ms";
+    MaskingStats st = new MaskingStats();
+    assertThat(Masking.defaults().maskText(s, st)).isSameAs(s);
+    assertThat(st.maskedFieldCount()).isZero();
+    assertThat(st.patternsApplied()).isEmpty();
+  }
+
+  @Test
+  void ipsAreOffByDefault() {
+    String s = "from 10.1.2.3 and 2001:db8::1";
+    assertThat(Masking.defaults().maskText(s, new MaskingStats())).isSameAs(s);
+  }
+}
