@@ -13,8 +13,10 @@ import ai.causeflow.dbaccess.core.config.ControlPlaneConfig;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
 import ai.causeflow.dbaccess.core.config.RelayConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
+import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
 import ai.causeflow.dbaccess.examples.relay.internal.Engine;
+import ai.causeflow.dbaccess.examples.relay.internal.Log;
 import ai.causeflow.dbaccess.examples.relay.internal.ResourceState;
 import ai.causeflow.dbaccess.examples.relay.internal.StdioServer;
 import ai.causeflow.dbaccess.examples.relay.internal.WebSocketConnector;
@@ -52,7 +54,6 @@ import org.jspecify.annotations.Nullable;
  * shutdown hook.
  */
 public final class Relay implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("causeflow.relay");
 
   private final RelayConfig config;
   private final RelayOptions options;
@@ -163,7 +164,7 @@ public final class Relay implements AutoCloseable {
       return;
     }
     try {
-      LOG.log(System.Logger.Level.INFO, "shutting down: draining " + engine.inFlight()
+      Log.info("shutting down: draining " + engine.inFlight()
           + " in-flight request(s)");
       engine.drain(options.shutdownGrace());
       WebSocketConnector c = connector;
@@ -176,11 +177,11 @@ public final class Relay implements AutoCloseable {
         try {
           a.close();
         } catch (Exception e) {
-          LOG.log(System.Logger.Level.WARNING, "close failed (" + e.getClass().getSimpleName()
+          Log.warn("close failed (" + e.getClass().getSimpleName()
               + ")");
         }
       }
-      LOG.log(System.Logger.Level.INFO, "relay stopped");
+      Log.info("relay stopped");
     } finally {
       terminated.countDown();
     }
@@ -227,14 +228,9 @@ public final class Relay implements AutoCloseable {
     return v == null || v.startsWith("$") ? "dev" : v;
   }
 
-  /** The masking stage used when none is given: refuses to run unmasked when masking is on. */
+  /** The masking stage of the {@code masking} block (the core masking engine). */
   static MaskingStage defaultMasking(MaskingConfig config) {
-    if (!config.enabled()) {
-      return MaskingStage.none();
-    }
-    throw new DbAccessException(ErrorCode.CONFIG_INVALID,
-        "masking: the masking engine is not available in this build yet; set masking.enabled "
-            + "to false only if no personal data can be read");
+    return Masking.from(config);
   }
 
   /** Where audit lines go for {@code audit.output}; stdout becomes stderr in stdio mode. */

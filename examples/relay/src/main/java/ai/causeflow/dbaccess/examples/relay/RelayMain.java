@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.examples.relay;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.HealthStatus;
 import ai.causeflow.dbaccess.core.config.RelayConfig;
+import ai.causeflow.dbaccess.examples.relay.internal.Log;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ public final class RelayMain {
       java.util.function.Function<ai.causeflow.dbaccess.core.config.MaskingConfig,
           ai.causeflow.dbaccess.core.masking.MaskingStage> masking,
       java.util.function.Consumer<Relay> started) {
+    Log.to(stderr);
     Path config = null;
     boolean stdio = false;
     boolean check = false;

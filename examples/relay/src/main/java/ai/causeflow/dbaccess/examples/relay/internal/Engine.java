@@ -52,7 +52,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: thread-safe; {@link #handle} may be called from any transport thread.
  */
 public final class Engine implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("causeflow.relay");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Set<String> ENVELOPE_KEYS = Set.of("jsonrpc", "id", "method", "params");
   private static final Set<String> EXECUTE_KEYS =
@@ -189,7 +188,7 @@ public final class Engine implements AutoCloseable {
     if (active.isEmpty()) {
       return true;
     }
-    LOG.log(System.Logger.Level.WARNING, "shutdown grace period over; cancelling "
+    Log.warn("shutdown grace period over; cancelling "
         + active.size() + " request(s)");
     for (Task t : active.values()) {
       t.cancel();
@@ -211,7 +210,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     if (n > 0) {
-      LOG.log(System.Logger.Level.INFO, "connection lost; cancelled " + n
+      Log.info("connection lost; cancelled " + n
           + " in-flight request(s); they will not be replayed");
     }
   }
@@ -230,7 +229,7 @@ public final class Engine implements AutoCloseable {
       try {
         r.dataSource().close();
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "closing resource " + r.id() + " failed ("
+        Log.warn("closing resource " + r.id() + " failed ("
             + e.getClass().getSimpleName() + ")");
       }
     }
@@ -261,7 +260,7 @@ public final class Engine implements AutoCloseable {
     try {
       dispatch(text, s, start);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "unexpected failure handling a message ("
+      Log.error("unexpected failure handling a message ("
           + e.getClass().getSimpleName() + ")");
       refuse(s, null, null, null, null, ErrorCode.INTERNAL,
           "unexpected failure in the relay (" + e.getClass().getSimpleName() + ")", start);
@@ -639,7 +638,7 @@ public final class Engine implements AutoCloseable {
             writer.accept(g);
           });
         } catch (RpcException e) {
-          LOG.log(System.Logger.Level.ERROR, "request " + requestId + ": " + e.getMessage());
+          Log.error("request " + requestId + ": " + e.getMessage());
           fail(e.code(), e.getMessage(), false);
           return;
         }
@@ -650,7 +649,7 @@ public final class Engine implements AutoCloseable {
           session.send(msg);
         }
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed unexpectedly ("
+        Log.error("request " + requestId + " failed unexpectedly ("
             + e.getClass().getSimpleName() + ")");
         fail(ErrorCode.INTERNAL, "unexpected failure in the relay ("
             + e.getClass().getSimpleName() + ")", !pipelineAudited || !started);
@@ -677,7 +676,7 @@ public final class Engine implements AutoCloseable {
     try {
       checkAllNow();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "health check round failed ("
+      Log.error("health check round failed ("
           + e.getClass().getSimpleName() + ")");
     }
   }
@@ -709,9 +708,13 @@ public final class Engine implements AutoCloseable {
           .contains(Operation.LIST_TABLES)) {
         refreshFingerprint(r);
       }
-      LOG.log(next.equals(ResourceState.UP) ? System.Logger.Level.INFO
-          : System.Logger.Level.WARNING, "resource " + r.id() + " is " + next
-          + (h.error() == null ? "" : " (" + h.error() + ")"));
+      String line = "resource " + r.id() + " is " + next
+          + (h.error() == null ? "" : " (" + h.error() + ")");
+      if (next.equals(ResourceState.UP)) {
+        Log.info(line);
+      } else {
+        Log.warn(line);
+      }
       if (!prev.equals(ResourceState.UNKNOWN)) {
         notifier.accept(resourceUpdate());
       }
@@ -725,7 +728,7 @@ public final class Engine implements AutoCloseable {
           .requestId("relay-schema-" + UUID.randomUUID()).build());
       r.fingerprint(fingerprint(tables(result)));
     } catch (DbAccessException e) {
-      LOG.log(System.Logger.Level.INFO, "resource " + r.id() + ": schema fingerprint unavailable ("
+      Log.info("resource " + r.id() + ": schema fingerprint unavailable ("
           + e.code() + ")");
     }
   }
@@ -1016,7 +1019,7 @@ public final class Engine implements AutoCloseable {
           reason, detail, 0, false, 0, Map.of(), (System.nanoTime() - startNanos) / 1_000_000,
           null, null));
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "audit sink failed (" + e.getClass().getSimpleName()
+      Log.error("audit sink failed (" + e.getClass().getSimpleName()
           + ")");
     }
   }

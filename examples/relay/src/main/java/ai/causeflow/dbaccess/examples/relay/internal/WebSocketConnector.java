@@ -33,7 +33,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: thread-safe; connection management runs on one internal thread.
  */
 public final class WebSocketConnector implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("causeflow.relay");
   /** Close code for "going away" (RFC 6455). */
   public static final int GOING_AWAY = 1001;
 
@@ -119,7 +118,7 @@ public final class WebSocketConnector implements AutoCloseable {
       return;
     }
     WsSession session = new WsSession();
-    LOG.log(System.Logger.Level.INFO, "connecting to " + safeUrl() + " as relay " + relayId);
+    Log.info("connecting to " + safeUrl() + " as relay " + relayId);
     http.newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(10))
         .header("Authorization", "Bearer " + config.token().reveal())
@@ -129,7 +128,7 @@ public final class WebSocketConnector implements AutoCloseable {
         .buildAsync(config.url(), session)
         .whenComplete((ws, err) -> {
           if (err != null) {
-            LOG.log(System.Logger.Level.WARNING, "connection to " + safeUrl() + " failed ("
+            Log.warn("connection to " + safeUrl() + " failed ("
                 + describe(err) + ")");
             timer.execute(this::scheduleReconnect);
           } else {
@@ -150,7 +149,7 @@ public final class WebSocketConnector implements AutoCloseable {
     connectedAtNanos = System.nanoTime();
     connections.incrementAndGet();
     current = session;
-    LOG.log(System.Logger.Level.INFO, "connected to " + safeUrl());
+    Log.info("connected to " + safeUrl());
     session.send(engine.resourceUpdate());
     long hb = config.heartbeatIntervalSeconds();
     session.heartbeat = timer.scheduleAtFixedRate(() -> session.send(engine.heartbeat()), hb, hb,
@@ -169,7 +168,7 @@ public final class WebSocketConnector implements AutoCloseable {
     if (stopping) {
       return;
     }
-    LOG.log(System.Logger.Level.WARNING, "connection to the control plane lost (" + why + ")");
+    Log.warn("connection to the control plane lost (" + why + ")");
     timer.execute(() -> {
       if (current == session) {
         current = null;
@@ -190,7 +189,7 @@ public final class WebSocketConnector implements AutoCloseable {
     long ceiling = attempt >= 30 ? max : Math.min(max, initial << attempt);
     long delay = ThreadLocalRandom.current().nextLong(ceiling + 1); // full jitter
     attempt++;
-    LOG.log(System.Logger.Level.INFO, "reconnecting in " + delay + " ms (attempt " + attempt
+    Log.info("reconnecting in " + delay + " ms (attempt " + attempt
         + ")");
     timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }
@@ -209,7 +208,7 @@ public final class WebSocketConnector implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        LOG.log(System.Logger.Level.WARNING, "closing the connection did not complete ("
+        Log.warn("closing the connection did not complete ("
             + describe(e) + ")");
       }
       ScheduledFuture<?> hb = s.heartbeat;
