@@ -176,6 +176,23 @@ class RelayLifecycleTest {
     assertThat(relay.out()).doesNotContain("\"outcome\"");
   }
 
+  @Test
+  void stdioRefusesAnOversizedLineWithoutBufferingItAndKeepsServing() throws Exception {
+    RelayUnderTest relay = new RelayUnderTest(dir,
+        RelayUnderTest.yaml(null, 2, 8, "{level: info, output: stderr}"));
+    String huge = "{\"jsonrpc\":\"2.0\",\"id\":\"h\",\"method\":\"execute\",\"params\":{"
+        + "\"statement\":\"" + "b".repeat(3 * 1024 * 1024) + "\"}}";
+    List<String> lines = relay.runStdio(huge + "\n"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"after\",\"method\":\"list_resources\"}\n");
+    assertThat(lines).hasSize(2);
+    JsonNode first = ControlPlaneServer.JSON.readTree(lines.get(0));
+    assertError(first, -32600, "INVALID_REQUEST");
+    assertThat(first.get("id").isNull()).isTrue();
+    JsonNode after = ControlPlaneServer.JSON.readTree(lines.get(1));
+    assertThat(after.get("id").asText()).isEqualTo("after");
+    assertThat(after.get("result").isArray()).isTrue();
+  }
+
   private static JsonNode normalise(JsonNode n) {
     JsonNode copy = n.deepCopy();
     strip(copy);
