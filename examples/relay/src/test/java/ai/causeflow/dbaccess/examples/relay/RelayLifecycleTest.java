@@ -67,6 +67,27 @@ class RelayLifecycleTest {
   }
 
   @Test
+  void aRequestThatWaitedInTheQueuePastItsDeadlineTimesOutWithoutRunning() throws Exception {
+    try (ControlPlaneServer cp = new ControlPlaneServer();
+        RelayUnderTest relay = new RelayUnderTest(dir,
+            RelayUnderTest.yaml(cp.url(), 1, 4, "{level: info}")).startWebSocket()) {
+      cp.awaitConnection(WAIT);
+      int before = relay.backend.openCalls();
+      for (String id : List.of("q-a", "q-b", "q-c")) {
+        cp.send(id, "execute", Map.of("resourceId", "main-pg", "operation", "query",
+            "statement", "SELECT SLEEP(1000)"));
+      }
+      assertThat(cp.await("q-a", WAIT).has("result")).isTrue();
+      assertThat(cp.await("q-b", WAIT).has("result")).isTrue();
+      JsonNode c = cp.await("q-c", WAIT);
+      assertError(c, -32002, "TIMEOUT");
+      assertThat(c.get("error").get("data").get("detail").asText()).contains("relay queue");
+      assertThat(relay.backend.openCalls() - before).as("q-c never reached the database")
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
   void reconnectsAfterTheControlPlaneRestartsAndNeverReplaysInFlightRequests() throws Exception {
     int port = ControlPlaneServer.freePort();
     ControlPlaneServer cp = new ControlPlaneServer(port);

@@ -57,6 +57,10 @@ final class RelayUnderTest implements AutoCloseable {
             cast(List.of(row("id", 10L, "status", "paid"))))
         .table("public.secrets", List.of(new Column("k", "text")),
             cast(List.of(row("k", "hunter2"))))
+        .table("public.notes", List.of(new Column("id", "int8"), new Column("secret_note", "text")),
+            cast(List.of(row("id", 1L, "secret_note", "n"))))
+        .table("public.blobs", List.of(new Column("id", "int8"), new Column("body", "text")),
+            cast(List.of(row("id", 1L, "body", "x".repeat(3000)))))
         .build();
   }
 
@@ -82,7 +86,7 @@ final class RelayUnderTest implements AutoCloseable {
         url == null ? "" : "  heartbeatIntervalSeconds: 1",
         url == null ? "" : "  reconnect: {initialDelayMs: 50, maxDelayMs: 300}",
         "limits: {maxConcurrentRequests: " + maxConcurrent + ", maxQueuedRequests: " + maxQueued
-            + ", maxResultBytes: 1048576}",
+            + ", maxResultBytes: 1024}",
         "resources:",
         "  - id: main-pg",
         "    type: postgres",
@@ -92,6 +96,7 @@ final class RelayUnderTest implements AutoCloseable {
         "    maxRowsPerQuery: 2",
         "    statementTimeoutMs: 1500",
         "    blockedTables: [\"public.secrets\"]",
+        "    blockedColumns: [\"public.notes.secret_note\"]",
         "audit: " + audit,
         "");
   }

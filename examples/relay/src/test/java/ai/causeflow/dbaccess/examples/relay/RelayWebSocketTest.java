@@ -121,8 +121,9 @@ class RelayWebSocketTest {
     assertThat(r.get("type").asText()).isEqualTo("postgres");
     List<String> names = new ArrayList<>();
     r.get("tables").forEach(t -> names.add(t.get("name").asText()));
-    assertThat(names).contains("public.customers", "public.orders")
-        .doesNotContain("public.secrets");
+    // maxRowsPerQuery (2) caps list_tables too; the answer says so (ext: truncated)
+    assertThat(names).containsExactly("public.blobs", "public.customers");
+    assertThat(r.get("truncated").asBoolean()).isTrue();
     JsonNode t = r.get("tables").get(0);
     assertThat(t.has("schema")).isTrue();
     assertThat(t.get("kind").asText()).isEqualTo("table");
@@ -254,6 +255,16 @@ class RelayWebSocketTest {
     assertThat(blocked.toString()).doesNotContain(EMAIL);
     assertError(cp.call("execute", Map.of("resourceId", "main-pg", "operation", "query",
         "statement", "SELECT * FROM public.secrets")), -32001, "TABLE_NOT_ALLOWED");
+    assertError(cp.call("execute", Map.of("resourceId", "main-pg", "operation", "query",
+        "statement", "SELECT * FROM public.notes")), -32001, "COLUMN_NOT_ALLOWED");
+  }
+
+  @Test
+  void aRowLargerThanMaxResultBytesIsResultTooLarge() throws Exception {
+    JsonNode big = cp.call("execute", Map.of("resourceId", "main-pg", "operation", "query",
+        "statement", "SELECT * FROM public.blobs"));
+    assertError(big, -32002, "RESULT_TOO_LARGE");
+    assertThat(big.toString()).doesNotContain("xxxxxxxxxx");
   }
 
   @Test

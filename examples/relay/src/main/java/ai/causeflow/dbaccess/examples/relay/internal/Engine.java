@@ -468,6 +468,9 @@ public final class Engine implements AutoCloseable {
             }
             g.writeEndArray();
             g.writeStringField("fingerprint", fp);
+            if (result.truncated()) {
+              g.writeBooleanField("truncated", true); // (ext) maxRowsPerQuery cut the list
+            }
             g.writeEndObject();
           };
         }));
