@@ -184,14 +184,22 @@ public final class WebSocketConnector implements AutoCloseable {
     if (stopping) {
       return;
     }
-    long initial = config.reconnect().initialDelayMs();
-    long max = config.reconnect().maxDelayMs();
-    long ceiling = attempt >= 30 ? max : Math.min(max, initial << attempt);
-    long delay = ThreadLocalRandom.current().nextLong(ceiling + 1); // full jitter
+    long delay = backoffMs(attempt, config.reconnect().initialDelayMs(),
+        config.reconnect().maxDelayMs(), ThreadLocalRandom.current().nextDouble());
     attempt++;
     Log.info("reconnecting in " + delay + " ms (attempt " + attempt
         + ")");
     timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Full-jitter exponential backoff: a uniformly random delay in
+   * {@code [0, min(max, initial * 2^attempt)]}; {@code random} is in {@code [0, 1)}.
+   */
+  static long backoffMs(int attempt, long initial, long max, double random) {
+    long ceiling = attempt >= 30 || (initial << attempt) <= 0 ? max
+        : Math.min(max, initial << attempt);
+    return (long) Math.floor(random * (ceiling + 1));
   }
 
   /**

@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.examples.relay.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,17 @@ import org.junit.jupiter.api.Test;
 
 /** ws:// is refused at connect time for anything but loopback, even if the loader missed it. */
 class WebSocketConnectorTest {
+
+  @Test
+  void backoffIsFullJitterUnderADoublingCeilingCappedAtMax() {
+    assertThat(WebSocketConnector.backoffMs(0, 1000, 60000, 0.0)).isZero();
+    assertThat(WebSocketConnector.backoffMs(0, 1000, 60000, 0.999999)).isEqualTo(1000);
+    assertThat(WebSocketConnector.backoffMs(3, 1000, 60000, 0.999999)).isEqualTo(8000);
+    assertThat(WebSocketConnector.backoffMs(3, 1000, 60000, 0.5)).isEqualTo(4000);
+    assertThat(WebSocketConnector.backoffMs(10, 1000, 60000, 0.999999)).isEqualTo(60000);
+    assertThat(WebSocketConnector.backoffMs(62, 1000, 60000, 0.999999)).isEqualTo(60000);
+    assertThat(WebSocketConnector.backoffMs(1_000, 1000, 60000, 0.25)).isEqualTo(15000);
+  }
 
   @Test
   void wsOnlyToLoopbackWssAlways() {
