@@ -214,6 +214,32 @@ class RelayLifecycleTest {
     assertThat(after.get("result").isArray()).isTrue();
   }
 
+  @Test
+  void auditGoesToTheConfiguredFileOneJsonObjectPerLine() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    RelayUnderTest relay = new RelayUnderTest(dir,
+        RelayUnderTest.yaml(null, 2, 8, "{level: info, output: " + file + "}"));
+    List<String> lines = relay.runStdio(
+        "{\"jsonrpc\":\"2.0\",\"id\":\"f1\",\"method\":\"list_resources\"}\n"
+        + "{\"jsonrpc\":\"2.0\",\"id\":\"f2\",\"method\":\"execute\",\"params\":{"
+        + "\"resourceId\":\"main-pg\",\"operation\":\"query\",\"statement\":"
+        + "\"SELECT * FROM public.customers WHERE email = $1\",\"parameters\":[\""
+        + RelayUnderTest.EMAIL + "\"]}}\n"
+        + "[]\n");
+    assertThat(lines).hasSize(3);
+    List<JsonNode> all = relay.auditLines(java.nio.file.Files.readString(file));
+    // the relay's own schema read at start-up (for the fingerprint) is audited too
+    assertThat(all).filteredOn(a -> a.get("requestId").asText().startsWith("relay-schema-"))
+        .hasSize(1);
+    List<JsonNode> audit = all.stream()
+        .filter(a -> !a.get("requestId").asText().startsWith("relay-schema-")).toList();
+    assertThat(audit).hasSize(3);
+    assertThat(audit).extracting(a -> a.get("outcome").asText())
+        .containsExactlyInAnyOrder("OK", "OK", "REFUSED");
+    assertThat(java.nio.file.Files.readString(file)).doesNotContain(RelayUnderTest.EMAIL);
+    assertThat(relay.err()).doesNotContain("\"outcome\"");
+  }
+
   private static JsonNode normalise(JsonNode n) {
     JsonNode copy = n.deepCopy();
     strip(copy);
