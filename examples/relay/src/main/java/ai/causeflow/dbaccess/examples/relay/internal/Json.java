@@ -22,7 +22,11 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** JSON reading and writing for the wire: bounded parsing, exact numbers, no POJO magic. */
+/**
+ * JSON reading and writing for the wire: bounded parsing, exact numbers, no POJO magic.
+ *
+ * <p>Thread-safety: stateless; the shared mapper is thread-safe.
+ */
 public final class Json {
   /** Deepest nesting accepted in a request (parameters included). */
   static final int MAX_DEPTH = 64;

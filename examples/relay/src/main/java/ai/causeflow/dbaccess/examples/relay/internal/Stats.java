@@ -4,7 +4,7 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters reported in {@code heartbeat}. Thread-safe. */
+/** Counters reported in {@code heartbeat}. Thread-safety: thread-safe (atomic counters). */
 public final class Stats {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
