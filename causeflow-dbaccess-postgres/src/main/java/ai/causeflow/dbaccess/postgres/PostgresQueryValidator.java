@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
 import org.jspecify.annotations.Nullable;
 
@@ -208,10 +209,12 @@ public final class PostgresQueryValidator {
     JdbcStatement jdbc = PgLexer.toJdbc(single, singleToks);
     PgjdbcCheck.requireSameView(jdbc);
 
-    Statements parsed = parse(parserText(sql, toks), nesting);
+    String parserText = parserText(sql, toks);
+    Statements parsed = parse(parserText, nesting);
     if (parsed.size() != 1) {
       throw blocked("the parser found " + parsed.size() + " statements; exactly one is accepted");
     }
+    requireNothingDropped(parserText, parsed.get(0));
     AstChecker checker = new AstChecker(policy, defaultSchema);
     try {
       checker.check(parsed.get(0));
@@ -227,6 +230,44 @@ public final class PostgresQueryValidator {
     }
     return new ValidatedQuery(single, checker.tables(), checker.functions(), jdbc,
         checker.columns(), PgLexer.redactLiterals(single));
+  }
+
+  /**
+   * JSqlParser can accept text and silently leave part of it out of the tree (5.3 drops
+   * {@code -> setval('s', 1)::int} after a parenthesised JSON expression), and a walk of the tree
+   * cannot check what is not in it. Every identifier and keyword of the text must therefore
+   * appear in the parser's own rendering of the tree at least as often as in the input.
+   */
+  private static void requireNothingDropped(String parserText, Statement statement) {
+    Map<String, Integer> rendered;
+    try {
+      rendered = words(statement.toString());
+    } catch (StackOverflowError e) {
+      throw blocked("statement nested too deeply");
+    } catch (RuntimeException e) {
+      throw blocked("the parsed statement could not be cross-checked");
+    }
+    for (Map.Entry<String, Integer> w : words(parserText).entrySet()) {
+      if (rendered.getOrDefault(w.getKey(), 0) < w.getValue()) {
+        throw blocked("part of the statement was not understood by the parser"
+            + (WORD.matcher(w.getKey()).matches() ? " (near '" + w.getKey() + "')" : ""));
+      }
+    }
+  }
+
+  /** Identifiers and keywords of {@code text} (unquoted, lower-case) with their counts. */
+  private static Map<String, Integer> words(String text) {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    for (Token t : PgLexer.tokens(text)) {
+      if (t.kind() == Kind.WORD) {
+        out.merge(t.text(text).toLowerCase(Locale.ROOT), 1, Integer::sum);
+      } else if (t.kind() == Kind.QUOTED_IDENT) {
+        String q = t.text(text);
+        out.merge(q.substring(1, q.length() - 1).replace("\"\"", "\"").toLowerCase(Locale.ROOT), 1,
+            Integer::sum);
+      }
+    }
+    return out;
   }
 
   /**

@@ -99,6 +99,29 @@ class PostgresQueryValidatorTest {
     refused("SELECT * FROM pg_catalog." + fn + "(1)", open, ErrorCode.QUERY_BLOCKED);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT data -> pg_sleep(1)::text FROM t",
+      "SELECT data ->> (pg_sleep(1))::text FROM t",
+      "SELECT data #> array[pg_sleep(1)::text] FROM t",
+      "SELECT data #>> array[pg_sleep(1)::text] FROM t",
+      "SELECT (data -> 'a') -> pg_sleep(1)::text FROM t",
+      "SELECT (data -> 'a') ->> pg_sleep(1)::text FROM t",
+  })
+  void deniedFunctionsInJsonOperandsAreFound(String sql) {
+    // JSqlParser keeps JSON operator operands in Map.Entry objects, and after a parenthesised
+    // JSON expression it even drops the rest of the expression from the tree
+    refused(sql, open, ErrorCode.QUERY_BLOCKED).hasMessageContaining("pg_sleep");
+  }
+
+  @Test
+  void textTheParserDropsFromTheTreeIsRefused() {
+    Policy p = Policy.builder().blockedTables(List.of("public.secrets")).build();
+    refused("SELECT (data -> 'a') -> (SELECT max(id) FROM secrets)::text FROM t", p,
+        ErrorCode.QUERY_BLOCKED).hasMessageContaining("not understood");
+    refused("SELECT (data -> 'a') -> setval('s', 1)::text FROM t", open, ErrorCode.QUERY_BLOCKED);
+  }
+
   @Test
   void harmlessFunctionsAreAccepted() {
     ValidatedQuery q = ok("SELECT now(), current_setting('work_mem'), pg_xact_commit_timestamp(x),"

@@ -58,7 +58,9 @@ public final class AstChecker {
     @Override
     protected Field[] computeValue(Class<?> type) {
       List<Field> out = new ArrayList<>();
-      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      // only the parser's own classes: a node that is also an ArrayList has its elements
+      // walked as a collection, and java.util internals are neither nodes nor accessible
+      for (Class<?> c = type; c != null && isParserModel(c); c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
             continue;
@@ -144,6 +146,15 @@ public final class AstChecker {
       for (Object o : c) {
         walk(o, scope, depth + 1);
       }
+      if (isParserModel(node.getClass())) {
+        walkFields(node, scope, depth, null); // e.g. ExpressionList is an ArrayList with fields
+      }
+      return;
+    }
+    if (node instanceof Map.Entry<?, ?> e) {
+      // JsonExpression keeps the operands of -> ->> #> ... as entries: they must be walked too
+      walk(e.getKey(), scope, depth + 1);
+      walk(e.getValue(), scope, depth + 1);
       return;
     }
     if (node instanceof Map<?, ?> m) {
@@ -163,8 +174,7 @@ public final class AstChecker {
       }
       return;
     }
-    if (!type.getName().startsWith("net.sf.jsqlparser.")
-        || type.getName().startsWith("net.sf.jsqlparser.parser.")) {
+    if (!isParserModel(type)) {
       return;
     }
     if (visited.put(node, Boolean.TRUE) != null) {
@@ -231,6 +241,11 @@ public final class AstChecker {
       throw blocked("'@' variables are not PostgreSQL syntax this validator understands");
     }
     walkFields(node, scope, depth, null);
+  }
+
+  private static boolean isParserModel(Class<?> type) {
+    String name = type.getName();
+    return name.startsWith("net.sf.jsqlparser.") && !name.startsWith("net.sf.jsqlparser.parser.");
   }
 
   private void walkFields(Object node, Scope scope, int depth, @Nullable String skip) {
