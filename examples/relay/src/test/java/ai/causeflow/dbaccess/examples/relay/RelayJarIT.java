@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.causeflow.dbaccess.postgres.testing.EmbeddedPostgresServer;
+import ai.causeflow.dbaccess.postgres.testing.TcpProxy;
 import ai.causeflow.dbaccess.postgres.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -50,6 +51,7 @@ class RelayJarIT {
             + " (2, 'Joao', 'joao@example.org', '111.444.777-35')",
         "ANALYZE customers");
     proxy = new TcpProxy(pg.host(), pg.port());
+    proxy.start();
   }
 
   @AfterAll
@@ -73,7 +75,7 @@ class RelayJarIT {
         "  - id: main-pg",
         "    type: postgres",
         "    name: Orders DB",
-        "    connection: {host: 127.0.0.1, port: " + proxy.port + ", database: " + db.name()
+        "    connection: {host: 127.0.0.1, port: " + proxy.port() + ", database: " + db.name()
             + ", user: " + pg.user() + ", password: \"" + pg.password()
             + "\", sslMode: disable, connectTimeoutMs: 1000}",
         "    allowedOperations: [query, describe_table, list_tables, explain, activity, locks]",
