@@ -8,6 +8,12 @@ import org.jspecify.annotations.Nullable;
  * the backend knows it, the {@code schema.table} the value was read from (used by column masking
  * rules such as {@code public.users.email}).
  *
+ * <pre>{@code
+ * for (Column c : result.columns()) {
+ *   System.out.println(c.name() + " " + c.type());   // "email text"
+ * }
+ * }</pre>
+ *
  * <p>Thread-safety: immutable value.
  *
  * @param name the key of this column in every row map

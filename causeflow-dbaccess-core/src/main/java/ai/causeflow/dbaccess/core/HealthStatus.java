@@ -7,6 +7,13 @@ import org.jspecify.annotations.Nullable;
  * The result of {@link ReadOnlyDataSource#health()}: whether a round trip to the database worked,
  * how long it took, and if not, the coded reason (never a driver message).
  *
+ * <pre>{@code
+ * HealthStatus h = ds.health();
+ * if (!h.healthy()) {
+ *   alert(ds.resourceId() + " is down: " + h.error() + " (" + h.detail() + ")");
+ * }
+ * }</pre>
+ *
  * <p>Thread-safety: immutable value.
  *
  * @param healthy whether the round trip succeeded

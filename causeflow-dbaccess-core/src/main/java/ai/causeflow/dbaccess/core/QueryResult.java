@@ -1,7 +1,7 @@
 package ai.causeflow.dbaccess.core;
 
+import ai.causeflow.dbaccess.core.internal.FrozenRows;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +42,13 @@ public record QueryResult(
     Objects.requireNonNull(rows, "rows");
     Objects.requireNonNull(metadata, "metadata");
     columns = List.copyOf(columns);
-    List<Map<String, @Nullable Object>> copy = new ArrayList<>(rows.size());
-    for (Map<String, @Nullable Object> row : rows) {
-      copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(row)));
+    if (!(rows instanceof FrozenRows)) {
+      List<Map<String, @Nullable Object>> copy = new ArrayList<>(rows.size());
+      for (Map<String, @Nullable Object> row : rows) {
+        copy.add(new LinkedHashMap<>(row));
+      }
+      rows = FrozenRows.adopt(copy);
     }
-    rows = Collections.unmodifiableList(copy);
     if (rowCount != rows.size()) {
       throw new IllegalArgumentException("rowCount " + rowCount + " != rows " + rows.size());
     }

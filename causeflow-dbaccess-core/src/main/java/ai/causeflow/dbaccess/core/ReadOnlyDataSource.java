@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.core;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditFailureMode;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
+import ai.causeflow.dbaccess.core.internal.FrozenRows;
 import ai.causeflow.dbaccess.core.internal.JsonSize;
 import ai.causeflow.dbaccess.core.internal.Statements;
 import ai.causeflow.dbaccess.core.internal.Timers;
@@ -310,7 +311,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     ResultMetadata meta = new ResultMetadata(resourceId(), ctx.requestId(),
         settings.masking().enabled(), stats.maskedFieldCount(), stats.patternsApplied(), ms,
         rowLimit, truncatedBy);
-    return new QueryResult(visible, rows, rows.size(), truncated, meta);
+    return new QueryResult(visible, FrozenRows.adopt(rows), rows.size(), truncated, meta);
   }
 
   private DbAccessException mapCancellation(DbAccessException e, @Nullable ExecutionContext ctx,

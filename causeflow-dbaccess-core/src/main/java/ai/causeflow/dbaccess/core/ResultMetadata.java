@@ -8,6 +8,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the pipeline did to produce a {@link QueryResult}.
  *
+ * <pre>{@code
+ * ResultMetadata m = result.metadata();
+ * if (m.masked() && m.maskedFieldCount() > 0) {
+ *   log.info("masked {} values: {}", m.maskedFieldCount(), m.patternsApplied()); // {email=3}
+ * }
+ * }</pre>
+ *
  * <p>Thread-safety: immutable value.
  *
  * @param resourceId the resource that answered

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.Policy;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import ai.causeflow.dbaccess.postgres.testing.EmbeddedPostgresServer;
+import ai.causeflow.dbaccess.postgres.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,27 +29,21 @@ import org.junit.jupiter.api.Test;
  * refuses more than one statement.
  */
 class ValidatorCorpusIT {
-  private static EmbeddedPostgres pg;
+  /** A database on the one shared server of this test JVM. */
+  private static TestDatabase db;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    db = EmbeddedPostgresServer.shared().createDatabase("corpus");
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute(resource("legit-schema.sql"));
-    }
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    if (pg != null) {
-      pg.close();
     }
   }
 
   @Test
   void everyLegitimateCorpusEntryIsRealPostgresql() throws SQLException {
     List<String> failures = new ArrayList<>();
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("SET statement_timeout = '5s'");
       for (String sql : Corpora.legitQueries()) {
         String body = sql.strip();
@@ -72,7 +66,7 @@ class ValidatorCorpusIT {
     PostgresQueryValidator validator = new PostgresQueryValidator();
     List<String> failures = new ArrayList<>();
     int ran = 0;
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+    try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       for (String sql : Corpora.legitQueries()) {
         ValidatedQuery q;
@@ -106,7 +100,7 @@ class ValidatorCorpusIT {
   void pgjdbcRunsEveryPartOfASemicolonSeparatedPreparedStatement() throws SQLException {
     // The driver splits "a; b" and runs both, even in a PreparedStatement: nothing below the
     // validator stops a stacked statement, so the lexer must refuse it.
-    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+    try (Connection c = db.dataSource().getConnection()) {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT 1; CREATE TABLE pgjdbc_split_proof (id int)")) {
         ps.execute();

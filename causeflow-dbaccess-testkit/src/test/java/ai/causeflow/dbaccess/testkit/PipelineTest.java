@@ -101,6 +101,15 @@ class PipelineTest {
   }
 
   @Test
+  void returnedRowsAreReadOnly() {
+    QueryResult r = ds(Policy.defaults()).execute(
+        QueryRequest.query("SELECT * FROM public.items").limit(2).build());
+    assertThatThrownBy(() -> r.rows().get(0).put("email", "x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> r.rows().remove(0)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void byteCapHoldsOnTheMaskedOutput() {
     ReadOnlyDataSource ds = ds(Policy.builder().maxResultBytes(2_000).build());
     QueryResult r = ds.execute(QueryRequest.query("SELECT * FROM public.items").build());

@@ -20,6 +20,10 @@ public final class JsonSize {
     if (value instanceof Boolean b) {
       return b ? 4 : 5;
     }
+    if (value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte) {
+      return digits(((Number) value).longValue());
+    }
     if (value instanceof Number n) {
       return n.toString().length();
     }
@@ -38,6 +42,20 @@ public final class JsonSize {
       return size;
     }
     return stringSize(value.toString());
+  }
+
+  /** Characters in the decimal form of {@code v}, without allocating it. */
+  static int digits(long v) {
+    if (v == Long.MIN_VALUE) {
+      return 20;
+    }
+    int sign = v < 0 ? 1 : 0;
+    long a = Math.abs(v);
+    int d = 1;
+    for (long p = 10; d < 19 && a >= p; p *= 10) {
+      d++;
+    }
+    return sign + d;
   }
 
   private static long stringSize(String s) {

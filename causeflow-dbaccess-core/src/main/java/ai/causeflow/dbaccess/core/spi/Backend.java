@@ -26,6 +26,23 @@ import java.util.Set;
  *       (it can quote data), only the driver's code.
  * </ul>
  *
+ * <pre>{@code
+ * final class MyBackend implements Backend {
+ *   public QueryPlan validate(QueryRequest r, Policy p) {
+ *     MyPlan plan = parseAndCheck(r);           // throws QUERY_BLOCKED etc.; no I/O
+ *     plan.tables().forEach(p::checkTable);
+ *     return plan;
+ *   }
+ *   public RowCursor open(QueryPlan plan, ExecutionContext ctx) {
+ *     MyStatement st = prepareReadOnly((MyPlan) plan);
+ *     ctx.onCancel(st::cancel);                  // before anything blocks
+ *     return new MyCursor(st.execute());         // lazy: one batch at a time
+ *   }
+ *   ...
+ * }
+ * ReadOnlyDataSource ds = ReadOnlyDataSource.of(new MyBackend(), settings);
+ * }</pre>
+ *
  * <p>Thread-safety: implementations must be safe for concurrent use by many requests.
  */
 public interface Backend extends AutoCloseable {

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * rows and then closes it, so a backend must fetch lazily (a cursor / fetch size), never load the
  * whole result.
  *
- * <p>Row maps may be reused or mutable; the pipeline copies what it keeps. Values must be
+ * <p>Each row map (and every list or map nested in it) must be a new one that the cursor never
+ * touches again: the pipeline keeps it without copying and hands it out read-only. Values must be
  * JSON-compatible (see {@link ai.causeflow.dbaccess.core.QueryResult}). Column names must be unique
  * within a row.
  *

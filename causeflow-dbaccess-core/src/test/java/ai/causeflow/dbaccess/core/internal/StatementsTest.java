@@ -35,4 +35,12 @@ class StatementsTest {
     assertThat(JsonSize.of(java.util.List.of(true, "x"))).isBetween(10L, 11L);
     assertThat(JsonSize.of("é\"")).isEqualTo(2 + 2 + 6);
   }
+
+  @Test
+  void digitCountsNeedNoString() {
+    for (long v : new long[] {0, 7, -7, 9, 10, 99, 100, 123_456_789L, -1_000_000_000_000L,
+        999_999_999_999_999_999L, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE}) {
+      assertThat(JsonSize.digits(v)).as("digits of %d", v).isEqualTo(Long.toString(v).length());
+    }
+  }
 }

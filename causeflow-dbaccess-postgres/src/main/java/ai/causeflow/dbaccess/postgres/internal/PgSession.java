@@ -1,0 +1,230 @@
+package ai.causeflow.dbaccess.postgres.internal;
+
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.spi.ExecutionContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One request's read-only transaction on one connection.
+ *
+ * <p>Opening: autocommit off (the driver then opens the transaction itself and needs it for
+ * cursor-based fetching), {@code setReadOnly(true)} (pgjdbc then sends {@code BEGIN READ ONLY}),
+ * and one round trip of
+ *
+ * <pre>
+ * SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ..; SET LOCAL lock_timeout = ..;
+ * SET LOCAL idle_in_transaction_session_timeout = ..; SET LOCAL application_name = 'causeflow:<id>';
+ * SET LOCAL search_path = pg_catalog, "<schema>", pg_temp; SET LOCAL IntervalStyle = 'iso_8601';
+ * SELECT 1
+ * </pre>
+ *
+ * The explicit {@code SET TRANSACTION READ ONLY} does not depend on the driver's read-only mode;
+ * the final {@code SELECT 1} takes the transaction's snapshot, after which PostgreSQL refuses
+ * {@code SET TRANSACTION READ WRITE} (tested). {@code SET TRANSACTION} rather than {@code BEGIN READ
+ * ONLY}: it works inside whatever transaction the driver opened, without relying on how the driver
+ * treats a statement that is itself a {@code BEGIN} (pgjdbc happens to skip its own, tested).
+ *
+ * <p>Closing: always {@code ROLLBACK}, then {@code DISCARD ALL} in autocommit mode (drops GUCs,
+ * prepared statements, LISTENs, temp tables, session advisory locks), then the connection's
+ * original autocommit/read-only/network timeout are restored and it is returned. Any failure
+ * there discards the connection instead.
+ *
+ * <p>Thread-safety: one thread; {@link #cancel()} may be called from the cancel hook thread.
+ */
+public final class PgSession implements AutoCloseable {
+  private static final Executor DIRECT = Runnable::run;
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /** Server-side grace after the statement timeout before the socket read gives up. */
+  private static final long NETWORK_GRACE_MS = 5_000;
+
+  private final ConnectionSource source;
+  private final Connection connection;
+  private final boolean savedAutoCommit;
+  private final boolean savedReadOnly;
+  private final int savedNetworkTimeout;
+  private volatile @Nullable Statement current;
+  private boolean broken;
+  private boolean closed;
+
+  private PgSession(ConnectionSource source, Connection connection, boolean savedAutoCommit,
+      boolean savedReadOnly, int savedNetworkTimeout) {
+    this.source = source;
+    this.connection = connection;
+    this.savedAutoCommit = savedAutoCommit;
+    this.savedReadOnly = savedReadOnly;
+    this.savedNetworkTimeout = savedNetworkTimeout;
+  }
+
+  /**
+   * Acquires a connection and opens the read-only transaction. A reused connection that turns out
+   * dead is discarded (with the other idle ones) and the open is retried once on a fresh one;
+   * nothing of the request has run at that point, so the retry is safe.
+   */
+  public static PgSession open(ConnectionSource source, ExecutionContext ctx, String schema,
+      Duration lockTimeout, Duration connectionWait) {
+    if (!REQUEST_ID.matcher(ctx.requestId()).matches()) {
+      throw new DbAccessException(ErrorCode.INVALID_PARAMS, "requestId: must match [A-Za-z0-9._:-]{1,128}");
+    }
+    for (int attempt = 0; ; attempt++) {
+      Duration wait = min(connectionWait, remaining(ctx));
+      ConnectionSource.Acquired acquired = source.acquire(wait);
+      try {
+        return begin(source, acquired.connection(), ctx, schema, lockTimeout);
+      } catch (DbAccessException e) {
+        if (e.code() == ErrorCode.CONNECTION_FAILED && acquired.reused() && attempt == 0
+            && source.ownsConnections()) {
+          source.discardIdle();
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static PgSession begin(ConnectionSource source, Connection c, ExecutionContext ctx,
+      String schema, Duration lockTimeout) {
+    boolean autoCommit;
+    boolean readOnly;
+    int network;
+    try {
+      autoCommit = c.getAutoCommit();
+      readOnly = c.isReadOnly();
+      network = c.getNetworkTimeout();
+    } catch (SQLException e) {
+      source.release(c, false);
+      throw SqlErrors.map(e, "preparing the connection");
+    }
+    PgSession s = new PgSession(source, c, autoCommit, readOnly, network);
+    try {
+      if (c.getAutoCommit()) {
+        c.setAutoCommit(false);
+      } else {
+        c.rollback(); // a user's connection may arrive mid-transaction; start clean
+      }
+      c.setReadOnly(true);
+      long timeoutMs = Math.max(1, remaining(ctx).toMillis());
+      c.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, timeoutMs + NETWORK_GRACE_MS));
+      long lockMs = Math.max(1, Math.min(lockTimeout.toMillis(), timeoutMs));
+      long idleMs = timeoutMs + NETWORK_GRACE_MS;
+      String preamble = "SET TRANSACTION READ ONLY;"
+          + " SET LOCAL statement_timeout = " + timeoutMs + ";"
+          + " SET LOCAL lock_timeout = " + lockMs + ";"
+          + " SET LOCAL idle_in_transaction_session_timeout = " + idleMs + ";"
+          + " SET LOCAL application_name = '" + applicationName(ctx.requestId()) + "';"
+          + " SET LOCAL search_path = pg_catalog, " + quoteIdent(schema) + ", pg_temp;"
+          + " SET LOCAL IntervalStyle = 'iso_8601';"
+          + " SELECT 1";
+      try (Statement st = c.createStatement()) {
+        st.execute(preamble);
+      }
+      return s;
+    } catch (SQLException e) {
+      s.broken = SqlErrors.isFatal(e);
+      DbAccessException mapped = SqlErrors.map(e, "opening the read-only transaction");
+      s.close();
+      throw mapped;
+    } catch (RuntimeException e) {
+      s.broken = true;
+      s.close();
+      throw e;
+    }
+  }
+
+  /** {@code causeflow:<requestId>}; PostgreSQL keeps the first 63 bytes. */
+  static String applicationName(String requestId) {
+    return "causeflow:" + requestId;
+  }
+
+  static String quoteIdent(String ident) {
+    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  /** Remembers the statement the cancel hook must cancel. */
+  public void track(Statement statement) {
+    this.current = statement;
+  }
+
+  /** Cancels the running statement at the server (pgjdbc sends a cancel request). */
+  public void cancel() {
+    Statement s = current;
+    if (s != null) {
+      try {
+        s.cancel();
+      } catch (SQLException | RuntimeException ignored) {
+        // The deadline still ends the request; the statement_timeout ends it at the server.
+      }
+    }
+  }
+
+  /** Marks the connection as not reusable (e.g. after a connection-level failure). */
+  public void markBroken() {
+    this.broken = true;
+  }
+
+  /** Rolls back, resets and returns the connection; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean reusable = !broken;
+    Statement s = current;
+    current = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (SQLException | RuntimeException e) {
+        reusable = false;
+      }
+    }
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      reusable = false;
+    }
+    if (reusable) {
+      reusable = reset();
+    }
+    source.release(connection, reusable);
+  }
+
+  private boolean reset() {
+    try {
+      connection.setAutoCommit(true);
+      try (Statement st = connection.createStatement()) {
+        // Includes UNLISTEN *, pg_advisory_unlock_all(), RESET ALL, DEALLOCATE ALL, temp tables.
+        st.execute("DISCARD ALL");
+      }
+      connection.setAutoCommit(savedAutoCommit);
+      connection.setReadOnly(savedReadOnly);
+      connection.setNetworkTimeout(DIRECT, savedNetworkTimeout);
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The request's timeout. The pipeline's timer enforces the exact deadline (from the settings'
+   * clock); the server-side timeouts use the full timeout so a test clock cannot shrink them.
+   */
+  static Duration remaining(ExecutionContext ctx) {
+    return ctx.timeout();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,43 @@
+package ai.causeflow.dbaccess.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.causeflow.dbaccess.postgres.testing.EmbeddedPostgresServer;
+import ai.causeflow.dbaccess.postgres.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 1M-row table (about 200 MB of row data) served to a JVM with a 64 MB heap: only possible if
+ * rows stream through the cursor and reading stops at the cap.
+ */
+class PostgresLowMemoryIT {
+
+  @Test
+  void aMillionRowsThroughASixtyFourMegabyteHeap() throws IOException, InterruptedException {
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+    TestDatabase db = server.createDatabase("lowmem");
+    db.execute("CREATE TABLE million (id int, payload text)",
+        "INSERT INTO million SELECT g, md5(g::text) || repeat('x', 160)"
+            + " FROM generate_series(1, 1000000) g");
+    assertThat(db.queryLong("SELECT sum(octet_length(payload)) FROM million"))
+        .isGreaterThan(150L * 1024 * 1024);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
+        "-cp", System.getProperty("java.class.path"), LowMemoryMain.class.getName(),
+        server.host(), String.valueOf(server.port()), db.name(), server.user(),
+        server.password()));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("RESULT rows=1000 truncated=true by=rows maxHeapMb=")
+        .containsPattern("RESULT rows=\\d+ truncated=true by=bytes");
+    db.execute("DROP TABLE million");
+  }
+}

@@ -1,0 +1,47 @@
+package ai.causeflow.dbaccess.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Runs the whole demo and checks the story is told without leaking the seeded PII. */
+class DemoIT {
+
+  @Test
+  void theDemoRunsToTheFindingAndNeverPrintsSeededPersonalData() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    long t0 = System.nanoTime();
+    int rc = DemoMain.run(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    String out = buf.toString(StandardCharsets.UTF_8);
+
+    assertThat(rc).as(out).isZero();
+    assertThat(seconds).isLessThan(60);
+    assertThat(out)
+        .contains("[15/15")
+        .contains("idle in transaction")
+        .contains("Seq Scan on orders")
+        .contains("customer_id indexed: false")
+        .contains("6 orders were charged twice")
+        .contains("-32001 QUERY_BLOCKED")
+        .contains("masked=true")
+        .contains("ROOT CAUSE: session pid")
+        .doesNotContain("demo failed");
+    for (String[] c : StoryDatabase.CUSTOMERS) {
+      for (String value : c) {
+        assertThat(out).as("seeded value leaked").doesNotContain(value);
+      }
+      assertThat(out).doesNotContain(c[2].replaceAll("[.-]", ""));
+      assertThat(out).doesNotContain(c[4].replaceAll("[^0-9]", ""));
+      assertThat(out).doesNotContain(c[1].substring(0, c[1].indexOf('@')));
+    }
+  }
+
+  @Test
+  void cpfCheckDigitsAreValid() {
+    assertThat(StoryDatabase.cpf("529982247")).isEqualTo("529.982.247-25");
+  }
+}

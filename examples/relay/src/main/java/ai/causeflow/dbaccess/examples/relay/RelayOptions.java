@@ -1,0 +1,88 @@
+package ai.causeflow.dbaccess.examples.relay;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Process-level knobs that are not part of {@code relay-config.yaml}: timings a test shortens and
+ * the frame size cap. Production uses {@link #defaults()}.
+ *
+ * <pre>{@code
+ * RelayOptions fast = RelayOptions.defaults().withHealthInterval(Duration.ofMillis(200));
+ * }</pre>
+ *
+ * <p>Thread-safety: immutable value.
+ *
+ * @param healthInterval how often every resource is health-checked (default 30 s)
+ * @param stableAfter how long a connection must stay up before the reconnect backoff resets
+ *     (default 1 min)
+ * @param shutdownGrace how long SIGTERM waits for in-flight requests (default 20 s)
+ * @param maxMessageChars largest incoming message, in characters (default 1 MiB); larger ones are
+ *     refused with {@code -32600} and never buffered beyond the cap
+ * @param downRecheck the shortest gap between two on-demand health checks of a resource that is
+ *     down (default 1 s)
+ */
+public record RelayOptions(
+    Duration healthInterval,
+    Duration stableAfter,
+    Duration shutdownGrace,
+    int maxMessageChars,
+    Duration downRecheck) {
+
+  /** The default frame cap: 1 MiB of characters. */
+  public static final int DEFAULT_MAX_MESSAGE_CHARS = 1 << 20;
+
+  public RelayOptions {
+    Objects.requireNonNull(healthInterval, "healthInterval");
+    Objects.requireNonNull(stableAfter, "stableAfter");
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(downRecheck, "downRecheck");
+    if (healthInterval.isNegative() || healthInterval.isZero()) {
+      throw new IllegalArgumentException("healthInterval: must be positive");
+    }
+    if (maxMessageChars < 1024) {
+      throw new IllegalArgumentException("maxMessageChars: must be at least 1024");
+    }
+  }
+
+  public static RelayOptions defaults() {
+    return new RelayOptions(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(20),
+        DEFAULT_MAX_MESSAGE_CHARS, Duration.ofSeconds(1));
+  }
+
+  /**
+   * The defaults, overridden by {@code -Dcauseflow.relay.healthIntervalMs},
+   * {@code .stableAfterMs}, {@code .shutdownGraceMs}, {@code .maxMessageChars} (ext: for tests
+   * and operators who need other timings).
+   */
+  public static RelayOptions fromSystemProperties() {
+    RelayOptions d = defaults();
+    return new RelayOptions(
+        ms("healthIntervalMs", d.healthInterval),
+        ms("stableAfterMs", d.stableAfter),
+        ms("shutdownGraceMs", d.shutdownGrace),
+        Integer.getInteger("causeflow.relay.maxMessageChars", d.maxMessageChars),
+        ms("downRecheckMs", d.downRecheck));
+  }
+
+  public RelayOptions withHealthInterval(Duration v) {
+    return new RelayOptions(v, stableAfter, shutdownGrace, maxMessageChars, downRecheck);
+  }
+
+  public RelayOptions withStableAfter(Duration v) {
+    return new RelayOptions(healthInterval, v, shutdownGrace, maxMessageChars, downRecheck);
+  }
+
+  public RelayOptions withShutdownGrace(Duration v) {
+    return new RelayOptions(healthInterval, stableAfter, v, maxMessageChars, downRecheck);
+  }
+
+  public RelayOptions withMaxMessageChars(int v) {
+    return new RelayOptions(healthInterval, stableAfter, shutdownGrace, v, downRecheck);
+  }
+
+  private static Duration ms(String key, Duration dflt) {
+    Long v = Long.getLong("causeflow.relay." + key);
+    return v == null ? dflt : Duration.ofMillis(v);
+  }
+}

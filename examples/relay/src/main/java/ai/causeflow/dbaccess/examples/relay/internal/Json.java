@@ -1,0 +1,177 @@
+package ai.causeflow.dbaccess.examples.relay.internal;
+
+import ai.causeflow.dbaccess.core.ErrorCode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * JSON reading and writing for the wire: bounded parsing, exact numbers, no POJO magic.
+ *
+ * <p>Thread-safety: stateless; the shared mapper is thread-safe.
+ */
+public final class Json {
+  /** Deepest nesting accepted in a request (parameters included). */
+  static final int MAX_DEPTH = 64;
+
+  static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxNumberLength(1_000)
+          .build())
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build())
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private Json() {}
+
+  /** Parses one message; any syntax problem (including trailing data) is an IOException. */
+  static JsonNode parse(String text) throws IOException {
+    try (JsonParser p = MAPPER.createParser(text)) {
+      JsonNode n = MAPPER.readTree(p);
+      if (n == null || n.isMissingNode()) {
+        throw new IOException("empty message");
+      }
+      return n;
+    }
+  }
+
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** A request parameter as a value the pipeline accepts: null, Boolean, Number, String, List, Map. */
+  static @Nullable Object toJava(JsonNode n) {
+    if (n.isNull()) {
+      return null;
+    }
+    if (n.isBoolean()) {
+      return n.booleanValue();
+    }
+    if (n.isTextual()) {
+      return n.textValue();
+    }
+    if (n.isIntegralNumber()) {
+      if (n.canConvertToInt()) {
+        return n.intValue();
+      }
+      if (n.canConvertToLong()) {
+        return n.longValue();
+      }
+      return n.bigIntegerValue();
+    }
+    if (n.isNumber()) {
+      return n.decimalValue();
+    }
+    if (n.isArray()) {
+      List<@Nullable Object> list = new ArrayList<>(n.size());
+      for (JsonNode e : n) {
+        list.add(toJava(e));
+      }
+      return list;
+    }
+    if (n.isObject()) {
+      Map<String, @Nullable Object> map = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        map.put(e.getKey(), toJava(e.getValue()));
+      }
+      return map;
+    }
+    throw new RpcException(ErrorCode.INVALID_PARAMS, "parameters: unsupported JSON value");
+  }
+
+  /** Writes a value produced by the pipeline; an unexpected type is a relay bug, never toString'd. */
+  static void writeValue(JsonGenerator g, @Nullable Object v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else if (v instanceof String s) {
+      g.writeString(s);
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (v instanceof Integer || v instanceof Long || v instanceof Short
+        || v instanceof Byte) {
+      g.writeNumber(((Number) v).longValue());
+    } else if (v instanceof BigInteger bi) {
+      g.writeNumber(bi);
+    } else if (v instanceof BigDecimal bd) {
+      g.writeNumber(bd);
+    } else if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isFinite(d)) {
+        g.writeNumber(d);
+      } else {
+        g.writeString(Double.toString(d));
+      }
+    } else if (v instanceof List<?> list) {
+      g.writeStartArray();
+      for (Object e : list) {
+        writeValue(g, e);
+      }
+      g.writeEndArray();
+    } else if (v instanceof Map<?, ?> map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        writeValue(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (v instanceof byte[] bytes) {
+      g.writeString(Base64.getEncoder().encodeToString(bytes));
+    } else if (v instanceof TemporalAccessor t) {
+      g.writeString(t.toString());
+    } else if (v instanceof JsonNode node) {
+      g.writeTree(node);
+    } else {
+      throw new RpcException(ErrorCode.INTERNAL,
+          "a result value has an unsupported type (" + v.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** A whole JSON-RPC message written by {@code body} after {@code "jsonrpc":"2.0"}. */
+  static String message(IoConsumer<JsonGenerator> body) {
+    StringWriter w = new StringWriter(256);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(w)) {
+      g.setCodec(MAPPER);
+      g.writeStartObject();
+      g.writeStringField("jsonrpc", "2.0");
+      body.accept(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  static void writeId(JsonGenerator g, @Nullable JsonNode id) throws IOException {
+    g.writeFieldName("id");
+    if (id == null) {
+      g.writeNull();
+    } else {
+      g.writeTree(id);
+    }
+  }
+
+  /** A consumer that may throw IOException. */
+  @FunctionalInterface
+  interface IoConsumer<T> {
+    void accept(T t) throws IOException;
+  }
+}

@@ -1,0 +1,361 @@
+package ai.causeflow.dbaccess.examples.relay.internal;
+
+import ai.causeflow.dbaccess.core.config.ControlPlaneConfig;
+import ai.causeflow.dbaccess.examples.relay.RelayOptions;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Dials out to the control plane with the JDK's WebSocket client and keeps the connection up:
+ * handshake headers, TLS verified with the default trust store, {@code ws://} only to loopback,
+ * fragments reassembled up to a size cap, reconnect with full-jitter exponential backoff, and on
+ * shutdown a close with code 1001.
+ *
+ * <p>Thread-safety: thread-safe; connection management runs on one internal thread.
+ */
+public final class WebSocketConnector implements AutoCloseable {
+  /** Close code for "going away" (RFC 6455). */
+  public static final int GOING_AWAY = 1001;
+
+  private final ControlPlaneConfig config;
+  private final Engine engine;
+  private final RelayOptions options;
+  private final String relayId;
+  private final String version;
+  private final HttpClient http;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(Engine.daemonThreads("relay-ws"));
+  private final AtomicLong connections = new AtomicLong();
+  private volatile @Nullable WsSession current;
+  private volatile boolean stopping;
+  private int attempt;
+  private long connectedAtNanos;
+
+  public WebSocketConnector(ControlPlaneConfig config, Engine engine, RelayOptions options,
+      String relayId, String version) {
+    this.config = config;
+    this.engine = engine;
+    this.options = options;
+    this.relayId = relayId;
+    this.version = version;
+    requireSafeUrl(config.url());
+    // Default SSLContext and parameters: certificates and host names are verified.
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    engine.notifier(msg -> {
+      WsSession s = current;
+      if (s != null) {
+        s.send(msg);
+      }
+    });
+  }
+
+  /** Refuses {@code ws://} to anything but a loopback address (the config loader checks too). */
+  static void requireSafeUrl(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("wss")) {
+      return;
+    }
+    if (!scheme.equals("ws")) {
+      throw new IllegalArgumentException("controlPlane.url: must be a wss:// URL");
+    }
+    String host = url.getHost();
+    boolean loopback = false;
+    if (host != null) {
+      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      if (h.equalsIgnoreCase("localhost")) {
+        loopback = true;
+      } else if (h.matches("[0-9.]+") || h.contains(":")) {
+        try {
+          loopback = InetAddress.getByName(h).isLoopbackAddress();
+        } catch (java.io.IOException e) {
+          loopback = false;
+        }
+      }
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException(
+          "controlPlane.url: ws:// is allowed only to a loopback host; use wss://");
+    }
+  }
+
+  /** Starts connecting in the background. */
+  public void start() {
+    timer.execute(this::connect);
+  }
+
+  /** Connections established so far (for tests and the log). */
+  public long connections() {
+    return connections.get();
+  }
+
+  /** Whether a connection is up now. */
+  public boolean connected() {
+    WsSession s = current;
+    return s != null && s.isOpen();
+  }
+
+  private void connect() {
+    if (stopping) {
+      return;
+    }
+    WsSession session = new WsSession();
+    Log.info("connecting to " + safeUrl() + " as relay " + relayId);
+    http.newWebSocketBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + config.token().reveal())
+        .header("X-Tenant-Id", config.tenantId())
+        .header("X-Relay-Id", relayId)
+        .header("X-Relay-Version", version)
+        .buildAsync(config.url(), session)
+        .whenComplete((ws, err) -> {
+          if (err != null) {
+            Log.warn("connection to " + safeUrl() + " failed ("
+                + describe(err) + ")");
+            timer.execute(this::scheduleReconnect);
+          } else {
+            timer.execute(() -> connected(session));
+          }
+        });
+  }
+
+  private void connected(WsSession session) {
+    if (session.closed.get()) {
+      scheduleReconnect(); // dropped before it became current: nobody else will reconnect
+      return;
+    }
+    if (stopping) {
+      session.ws().sendClose(GOING_AWAY, "relay shutting down");
+      return;
+    }
+    connectedAtNanos = System.nanoTime();
+    connections.incrementAndGet();
+    current = session;
+    Log.info("connected to " + safeUrl());
+    session.send(engine.resourceUpdate());
+    long hb = config.heartbeatIntervalSeconds();
+    session.heartbeat = timer.scheduleAtFixedRate(() -> session.send(engine.heartbeat()), hb, hb,
+        TimeUnit.SECONDS);
+  }
+
+  private void dropped(WsSession session, String why) {
+    if (!session.closed.compareAndSet(false, true)) {
+      return;
+    }
+    ScheduledFuture<?> hb = session.heartbeat;
+    if (hb != null) {
+      hb.cancel(false);
+    }
+    engine.sessionClosed(session);
+    if (stopping) {
+      return;
+    }
+    Log.warn("connection to the control plane lost (" + why + ")");
+    timer.execute(() -> {
+      if (current == session) {
+        current = null;
+        if (System.nanoTime() - connectedAtNanos >= options.stableAfter().toNanos()) {
+          attempt = 0;
+        }
+        scheduleReconnect();
+      }
+    });
+  }
+
+  private void scheduleReconnect() {
+    if (stopping) {
+      return;
+    }
+    long delay = backoffMs(attempt, config.reconnect().initialDelayMs(),
+        config.reconnect().maxDelayMs(), ThreadLocalRandom.current().nextDouble());
+    attempt++;
+    Log.info("reconnecting in " + delay + " ms (attempt " + attempt
+        + ")");
+    timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Full-jitter exponential backoff: a uniformly random delay in
+   * {@code [0, min(max, initial * 2^attempt)]}; {@code random} is in {@code [0, 1)}.
+   */
+  static long backoffMs(int attempt, long initial, long max, double random) {
+    long ceiling = attempt >= 30 || (initial << attempt) <= 0 ? max
+        : Math.min(max, initial << attempt);
+    return (long) Math.floor(random * (ceiling + 1));
+  }
+
+  /**
+   * Stops reconnecting and closes the current connection with code 1001 once every queued answer
+   * has been sent.
+   */
+  public void closeGoingAway(Duration wait) {
+    stopping = true;
+    WsSession s = current;
+    if (s != null && !s.closed.get()) {
+      CompletableFuture<?> done = s.close(GOING_AWAY, "relay shutting down");
+      try {
+        done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        Log.warn("closing the connection did not complete ("
+            + describe(e) + ")");
+      }
+      ScheduledFuture<?> hb = s.heartbeat;
+      if (hb != null) {
+        hb.cancel(false);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    WsSession s = current;
+    if (s != null) {
+      s.ws().abort();
+    }
+    timer.shutdownNow();
+  }
+
+  private String safeUrl() {
+    URI u = config.url();
+    // Scheme, host, port and path only: a query string could carry a credential.
+    return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
+        + (u.getPath() == null ? "" : u.getPath());
+  }
+
+  private static String describe(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof WebSocketHandshakeException h) {
+      return "handshake refused with HTTP " + h.getResponse().statusCode();
+    }
+    return c.getClass().getSimpleName();
+  }
+
+  /** One WebSocket connection: listener, reassembly, serialised sends. */
+  private final class WsSession implements Session, WebSocket.Listener {
+    final AtomicBoolean closed = new AtomicBoolean();
+    volatile @Nullable ScheduledFuture<?> heartbeat;
+    private volatile @Nullable WebSocket ws;
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+    private StringBuilder buf = new StringBuilder();
+    private boolean oversize;
+
+    WebSocket ws() {
+      WebSocket w = ws;
+      if (w == null) {
+        throw new IllegalStateException("not open");
+      }
+      return w;
+    }
+
+    @Override
+    public void send(String json) {
+      synchronized (this) {
+        WebSocket w = ws;
+        if (closed.get() || w == null) {
+          return;
+        }
+        tail = tail.handle((r, e) -> (Void) null)
+            .thenCompose(v -> w.sendText(json, true))
+            .whenComplete((r, e) -> {
+              if (e != null) {
+                dropped(this, "send failed: " + describe(e));
+              }
+            });
+      }
+    }
+
+    CompletableFuture<?> close(int code, String reason) {
+      synchronized (this) {
+        WebSocket w = ws;
+        if (w == null) {
+          return CompletableFuture.completedFuture(null);
+        }
+        tail = tail.handle((r, e) -> (Void) null).thenCompose(v -> w.sendClose(code, reason));
+        return tail;
+      }
+    }
+
+    @Override
+    public boolean isOpen() {
+      return !closed.get();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      this.ws = webSocket;
+      webSocket.request(1);
+    }
+
+    @Override
+    public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data,
+        boolean last) {
+      if (!oversize) {
+        if (buf.length() + data.length() > options.maxMessageChars()) {
+          // Stop accumulating at once: the rest of this message is read and thrown away.
+          oversize = true;
+          buf = new StringBuilder();
+        } else {
+          buf.append(data);
+        }
+      }
+      if (last) {
+        if (oversize) {
+          engine.oversize(this);
+        } else {
+          engine.handle(buf.toString(), this);
+        }
+        buf = new StringBuilder();
+        oversize = false;
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data,
+        boolean last) {
+      if (last) {
+        engine.binary(this);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode,
+        String reason) {
+      dropped(this, "closed by the control plane with code " + statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      dropped(this, describe(error));
+    }
+  }
+}
