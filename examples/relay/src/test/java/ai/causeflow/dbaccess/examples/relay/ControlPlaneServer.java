@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +21,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
 import org.java_websocket.enums.Opcode;
 import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
@@ -38,6 +43,9 @@ final class ControlPlaneServer implements AutoCloseable {
   /** Every response in arrival order (to prove "exactly one answer per id"). */
   final List<JsonNode> allResponses = new CopyOnWriteArrayList<>();
   final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
+  /** TCP connections accepted into TLS (a refused certificate never reaches {@link #opened}). */
+  final AtomicInteger tlsAccepted = new AtomicInteger();
+  private final SSLContext tls;
   private final AtomicInteger ids = new AtomicInteger();
   private Server server;
   private volatile WebSocket current;
@@ -47,7 +55,17 @@ final class ControlPlaneServer implements AutoCloseable {
   }
 
   ControlPlaneServer(int port) {
+    this(port, null);
+  }
+
+  /** A {@code wss://} control plane presenting the key in {@code tls} (null: plain ws). */
+  ControlPlaneServer(SSLContext tls) throws IOException {
+    this(freePort(), tls);
+  }
+
+  private ControlPlaneServer(int port, SSLContext tls) {
     this.port = port;
+    this.tls = tls;
     start();
   }
 
@@ -61,6 +79,16 @@ final class ControlPlaneServer implements AutoCloseable {
   void start() {
     server = new Server(port);
     server.setReuseAddr(true);
+    if (tls != null) {
+      server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls) {
+        @Override
+        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key)
+            throws IOException {
+          tlsAccepted.incrementAndGet();
+          return super.wrapChannel(channel, key);
+        }
+      });
+    }
     server.start();
     try {
       if (!server.started.await(10, TimeUnit.SECONDS)) {

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,14 +61,31 @@ public final class WebSocketConnector implements AutoCloseable {
     this.relayId = relayId;
     this.version = version;
     requireSafeUrl(config.url());
-    // Default SSLContext and parameters: certificates and host names are verified.
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .sslParameters(verifyingHostNames()).build();
     engine.notifier(msg -> {
       WsSession s = current;
       if (s != null) {
         s.send(msg);
       }
     });
+  }
+
+  /**
+   * The default SSLContext's parameters (certificates checked against the JVM trust store) with
+   * host-name verification pinned on. Set here rather than left to the client's default, because
+   * the JDK client drops it when the JVM runs with
+   * {@code -Djdk.internal.httpclient.disableHostnameVerification}: a trust-all switch the relay must
+   * not have.
+   */
+  static SSLParameters verifyingHostNames() {
+    try {
+      SSLParameters p = SSLContext.getDefault().getDefaultSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      return p;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context in this JVM", e);
+    }
   }
 
   /** Refuses {@code ws://} to anything but a loopback address (the config loader checks too). */
