@@ -62,7 +62,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Results and the machine they came from are in {@code docs/benchmarks.md}.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Duser.timezone=UTC"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Duser.timezone=UTC"})
 public class PostgresFetchBenchmark {
   static final int ROWS = 100_000;
   static final int FETCH = 500;
