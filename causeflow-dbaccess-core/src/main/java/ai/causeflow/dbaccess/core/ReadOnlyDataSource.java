@@ -354,8 +354,12 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
         redacted = redacted.substring(0, AUDIT_STATEMENT_MAX_CHARS) + "…";
       }
       String statement = settings.masking().maskText(redacted, new MaskingStats());
+      // Details name identifiers from the statement, and a quoted identifier can carry anything
+      // ("SELECT * FROM \"4111 1111 1111 1111\""): the audit log gets them masked too.
+      String maskedDetail = detail == null ? null : settings.masking().maskText(detail,
+          new MaskingStats());
       event = new AuditEvent(settings.clock().instant(), request.requestId(), resourceId(),
-          request.operation().name(), outcome, reason, detail, rowCount, truncated,
+          request.operation().name(), outcome, reason, maskedDetail, rowCount, truncated,
           stats.maskedFieldCount(), stats.patternsApplied(),
           (System.nanoTime() - startNanos) / 1_000_000,
           redacted.isEmpty() ? null : Statements.fingerprint(redacted),

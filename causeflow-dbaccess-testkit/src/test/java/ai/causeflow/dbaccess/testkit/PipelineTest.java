@@ -182,6 +182,23 @@ class PipelineTest {
   }
 
   @Test
+  void identifiersEchoedInRefusalsAreMaskedInTheAuditLog() {
+    ReadOnlyDataSource ds = ds(Policy.builder().allowedTables(List.of("public.items")).build(),
+        new TestMasking());
+    catchThrowableOfType(DbAccessException.class, () -> ds.execute(
+        QueryRequest.query("SELECT * FROM ana@example.com").build()));
+    assertThat(audit.last().reason()).isEqualTo(ErrorCode.QUERY_BLOCKED);
+    DbAccessException e = catchThrowableOfType(DbAccessException.class, () -> ds.execute(
+        QueryRequest.query("SELECT * FROM public.secrets").build()));
+    assertThat(e.getMessage()).contains("public.secrets");
+    backend.failNextOpen(new DbAccessException(ErrorCode.QUERY_FAILED,
+        "relation bob@example.com does not exist", "42P01"));
+    catchThrowableOfType(DbAccessException.class, () -> ds.execute(
+        QueryRequest.query("SELECT * FROM public.items").build()));
+    assertThat(audit.last().detail()).doesNotContain("bob@example.com").contains(TestMasking.MASK);
+  }
+
+  @Test
   void literalsNeverReachTheAuditLog() {
     ReadOnlyDataSource ds = ds(Policy.defaults());
     catchThrowableOfType(DbAccessException.class, () -> ds.execute(QueryRequest.query(
