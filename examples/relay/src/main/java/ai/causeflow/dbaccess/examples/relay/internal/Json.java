@@ -50,8 +50,55 @@ public final class Json {
       if (n == null || n.isMissingNode()) {
         throw new IOException("empty message");
       }
+      if (!wellFormed(n)) {
+        throw new IOException("unpaired surrogate");
+      }
       return n;
+    } catch (NumberFormatException e) {
+      // Jackson lets this through for a number it cannot hold (an exponent beyond int range,
+      // 1e99999999999999999999): it is bad input, not a relay failure.
+      throw new IOException("number out of range");
     }
+  }
+
+  /**
+   * Whether every string and member name is well-formed Unicode. JSON's {@code \\uD800} escape
+   * can produce an unpaired surrogate, which no UTF-8 transport can carry back: an id holding one
+   * could not be echoed (the JDK WebSocket refuses to send it; stdio would turn it into '?'), and
+   * in a statement or parameter the database would see a different character than the checks
+   * did. RFC 8259 leaves such strings' behaviour unpredictable and I-JSON forbids them: refused.
+   */
+  private static boolean wellFormed(JsonNode n) {
+    if (n.isTextual()) {
+      return wellFormed(n.textValue());
+    }
+    if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        if (!wellFormed(e.getKey()) || !wellFormed(e.getValue())) {
+          return false;
+        }
+      }
+    } else if (n.isArray()) {
+      for (JsonNode e : n) {
+        if (!wellFormed(e)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static ObjectNode object() {
