@@ -56,7 +56,15 @@ public final class Engine implements AutoCloseable {
   private static final Set<String> ENVELOPE_KEYS = Set.of("jsonrpc", "id", "method", "params");
   private static final Set<String> EXECUTE_KEYS =
       Set.of("resourceId", "operation", "statement", "parameters", "limit");
-  private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_]{1,64}");
+  /**
+   * A name taken from the request (method, member, parameter key) is echoed in a detail, and so in
+   * the audit log, only when it looks like an identifier: a letter or underscore first, at most 64
+   * characters, at most {@value #MAX_ECHOED_DIGITS} digits. Personal data that fits an identifier is
+   * mostly digits (a CPF, a card or phone number), so this is checked here rather than left to the
+   * masking detectors, which can be off or miss a number glued to letters.
+   */
+  private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  private static final int MAX_ECHOED_DIGITS = 4;
 
   private final Map<String, ResourceState> resources;
   private final RelayOptions options;
@@ -273,7 +281,7 @@ public final class Engine implements AutoCloseable {
       root = Json.parse(text);
     } catch (IOException e) {
       refuse(s, null, null, null, null, ErrorCode.PARSE_ERROR,
-          "message is not valid JSON (or has duplicate keys or trailing data)", start);
+          "message is not valid JSON (or has duplicate keys, trailing data or unpaired surrogates)", start);
       return;
     }
     if (root.isArray()) {
@@ -322,7 +330,7 @@ public final class Engine implements AutoCloseable {
           "params: must be an object", start);
       return;
     }
-    String auditOp = SAFE_KEY.matcher(method).matches() ? method : null;
+    String auditOp = echoable(method) ? method : null;
     if (!hasId) {
       notification(method, params, s, start);
       return;
@@ -362,7 +370,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     stats.errored(ErrorCode.INVALID_REQUEST);
-    audit(null, null, SAFE_KEY.matcher(method).matches() ? method : null, AuditOutcome.REFUSED,
+    audit(null, null, echoable(method) ? method : null, AuditOutcome.REFUSED,
         ErrorCode.INVALID_REQUEST, "notification (no id) ignored: only cancel may be sent "
             + "without an id; nothing was run", start);
   }
@@ -380,6 +388,14 @@ public final class Engine implements AutoCloseable {
       op = Operation.of(opName);
     } catch (DbAccessException e) {
       throw new Refusal(ErrorCode.INVALID_PARAMS, e.getMessage(), r.id(), null);
+    }
+    if (!r.config().allowedOperations().contains(op)) {
+      // Refused here rather than by the pipeline, which would echo the name into its detail and
+      // audit event: an operation name is caller text until it is one the operator configured.
+      String echoed = echoable(op.name()) ? op.name() : null;
+      throw new Refusal(ErrorCode.OPERATION_NOT_ALLOWED, "operation"
+          + (echoed == null ? "" : " '" + echoed + "'") + " is not in allowedOperations of "
+          + r.id(), r.id(), echoed);
     }
     String statement = statement(p.get("statement"), r.id(), op.name());
     List<@Nullable Object> parameters = parameters(p.get("parameters"), r.id(), op.name());
@@ -949,7 +965,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private static String keyName(String k) {
-    return SAFE_KEY.matcher(k).matches() ? " '" + k + "'" : "";
+    return echoable(k) ? " '" + k + "'" : "";
+  }
+
+  static boolean echoable(String name) {
+    return SAFE_KEY.matcher(name).matches()
+        && name.chars().filter(c -> c >= '0' && c <= '9').count() <= MAX_ECHOED_DIGITS;
   }
 
   private static String requestIdFor(@Nullable JsonNode id) {
