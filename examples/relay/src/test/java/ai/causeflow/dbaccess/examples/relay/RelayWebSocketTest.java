@@ -190,6 +190,61 @@ class RelayWebSocketTest {
   }
 
   @Test
+  void aNumberJacksonCannotHoldIsAParseErrorNotAnInternalOne() throws Exception {
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":1e99999999999999999999,\"method\":\"x\"}");
+    assertError(cp.awaitNullId(WAIT), -32700, "PARSE_ERROR");
+    assertStillServing();
+  }
+
+  @Test
+  void anUnpairedSurrogateIsAParseErrorAndTheConnectionSurvives() throws Exception {
+    int connections = cp.handshakes.size();
+    // The id could not be echoed over UTF-8: before the fix the JDK refused to send the answer
+    // and the relay dropped the connection (cancelling everything in flight on it).
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"a\\ud800\",\"method\":\"list_resources\"}");
+    assertError(cp.awaitNullId(WAIT), -32700, "PARSE_ERROR");
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"sur-2\",\"method\":\"execute\",\"params\":"
+        + "{\"resourceId\":\"main-pg\",\"operation\":\"query\",\"statement\":"
+        + "\"SELECT * FROM public.orders\\udc00\"}}");
+    assertError(cp.awaitNullId(WAIT), -32700, "PARSE_ERROR");
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"sur-3 \\ud83d\\ude00\",\"method\":\"list_resources\"}");
+    assertThat(cp.await("sur-3 \ud83d\ude00", WAIT).get("result").isArray()).isTrue();
+    assertStillServing();
+    assertThat(cp.handshakes).hasSize(connections);
+  }
+
+  @Test
+  void namesThatLookLikePersonalDataAreNeverEchoedNorAudited() throws Exception {
+    String digits = "52998224725";
+    String card = "4111111111111111";
+    List<JsonNode> answers = new ArrayList<>();
+    answers.add(cp.call(digits, Map.of()));
+    answers.add(cp.call("x" + card, Map.of()));
+    answers.add(cp.call("execute", Map.of("resourceId", "main-pg", "operation", "query",
+        "statement", "SELECT 1", digits, 1)));
+    answers.add(cp.call("execute", Map.of("resourceId", "main-pg", "operation", "x" + digits)));
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"pii-5\",\"method\":\"list_resources\",\""
+        + card + "\":1}");
+    answers.add(cp.await("pii-5", WAIT));
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"" + digits + "\"}");
+    assertError(answers.get(0), -32601, "METHOD_NOT_FOUND");
+    assertError(answers.get(1), -32601, "METHOD_NOT_FOUND");
+    assertError(answers.get(2), -32602, "INVALID_PARAMS");
+    assertError(answers.get(3), -32001, "OPERATION_NOT_ALLOWED");
+    assertError(answers.get(4), -32600, "INVALID_REQUEST");
+    assertStillServing();
+    for (JsonNode a : answers) {
+      assertThat(a.toString()).doesNotContain(digits).doesNotContain(card);
+    }
+    assertThat(relay.out()).doesNotContain(digits).doesNotContain(card);
+    assertThat(relay.err()).doesNotContain(digits).doesNotContain(card);
+    // an identifier with few digits is still named, so mistakes stay easy to find
+    JsonNode named = cp.call("execute", Map.of("resourceId", "main-pg", "operation", "query",
+        "statement", "SELECT 1", "timeout2", 1));
+    assertThat(named.get("error").get("data").get("detail").asText()).contains("'timeout2'");
+  }
+
+  @Test
   void numericIdsAreEchoedExactly() throws Exception {
     cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"list_resources\"}");
     JsonNode r = cp.await("7", WAIT);
