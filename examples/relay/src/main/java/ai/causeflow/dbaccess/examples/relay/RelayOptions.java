@@ -21,38 +21,55 @@ import java.util.Objects;
  *     refused with {@code -32600} and never buffered beyond the cap
  * @param downRecheck the shortest gap between two on-demand health checks of a resource that is
  *     down (default 1 s)
+ * @param sendBufferChars how many characters of answers may wait unsent on a WebSocket before the
+ *     relay stops reading requests and holds back finished answers (default 4 Mi)
+ * @param sendStallTimeout how long answers may wait unsent with no progress before the relay
+ *     closes the connection as not reading (default 60 s)
  */
 public record RelayOptions(
     Duration healthInterval,
     Duration stableAfter,
     Duration shutdownGrace,
     int maxMessageChars,
-    Duration downRecheck) {
+    Duration downRecheck,
+    int sendBufferChars,
+    Duration sendStallTimeout) {
 
   /** The default frame cap: 1 MiB of characters. */
   public static final int DEFAULT_MAX_MESSAGE_CHARS = 1 << 20;
+  /** The default WebSocket send buffer: 4 Mi characters. */
+  public static final int DEFAULT_SEND_BUFFER_CHARS = 4 << 20;
 
   public RelayOptions {
     Objects.requireNonNull(healthInterval, "healthInterval");
     Objects.requireNonNull(stableAfter, "stableAfter");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(downRecheck, "downRecheck");
+    Objects.requireNonNull(sendStallTimeout, "sendStallTimeout");
     if (healthInterval.isNegative() || healthInterval.isZero()) {
       throw new IllegalArgumentException("healthInterval: must be positive");
     }
     if (maxMessageChars < 1024) {
       throw new IllegalArgumentException("maxMessageChars: must be at least 1024");
     }
+    if (sendBufferChars < 1024) {
+      throw new IllegalArgumentException("sendBufferChars: must be at least 1024");
+    }
+    if (sendStallTimeout.isNegative() || sendStallTimeout.isZero()) {
+      throw new IllegalArgumentException("sendStallTimeout: must be positive");
+    }
   }
 
   public static RelayOptions defaults() {
     return new RelayOptions(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(20),
-        DEFAULT_MAX_MESSAGE_CHARS, Duration.ofSeconds(1));
+        DEFAULT_MAX_MESSAGE_CHARS, Duration.ofSeconds(1), DEFAULT_SEND_BUFFER_CHARS,
+        Duration.ofSeconds(60));
   }
 
   /**
    * The defaults, overridden by {@code -Dcauseflow.relay.healthIntervalMs},
-   * {@code .stableAfterMs}, {@code .shutdownGraceMs}, {@code .maxMessageChars} (ext: for tests
+   * {@code .stableAfterMs}, {@code .shutdownGraceMs}, {@code .maxMessageChars},
+   * {@code .downRecheckMs}, {@code .sendBufferChars}, {@code .sendStallTimeoutMs} (ext: for tests
    * and operators who need other timings).
    */
   public static RelayOptions fromSystemProperties() {
@@ -62,23 +79,35 @@ public record RelayOptions(
         ms("stableAfterMs", d.stableAfter),
         ms("shutdownGraceMs", d.shutdownGrace),
         Integer.getInteger("causeflow.relay.maxMessageChars", d.maxMessageChars),
-        ms("downRecheckMs", d.downRecheck));
+        ms("downRecheckMs", d.downRecheck),
+        Integer.getInteger("causeflow.relay.sendBufferChars", d.sendBufferChars),
+        ms("sendStallTimeoutMs", d.sendStallTimeout));
   }
 
   public RelayOptions withHealthInterval(Duration v) {
-    return new RelayOptions(v, stableAfter, shutdownGrace, maxMessageChars, downRecheck);
+    return new RelayOptions(v, stableAfter, shutdownGrace, maxMessageChars, downRecheck,
+        sendBufferChars, sendStallTimeout);
   }
 
   public RelayOptions withStableAfter(Duration v) {
-    return new RelayOptions(healthInterval, v, shutdownGrace, maxMessageChars, downRecheck);
+    return new RelayOptions(healthInterval, v, shutdownGrace, maxMessageChars, downRecheck,
+        sendBufferChars, sendStallTimeout);
   }
 
   public RelayOptions withShutdownGrace(Duration v) {
-    return new RelayOptions(healthInterval, stableAfter, v, maxMessageChars, downRecheck);
+    return new RelayOptions(healthInterval, stableAfter, v, maxMessageChars, downRecheck,
+        sendBufferChars, sendStallTimeout);
   }
 
   public RelayOptions withMaxMessageChars(int v) {
-    return new RelayOptions(healthInterval, stableAfter, shutdownGrace, v, downRecheck);
+    return new RelayOptions(healthInterval, stableAfter, shutdownGrace, v, downRecheck,
+        sendBufferChars, sendStallTimeout);
+  }
+
+  /** The WebSocket send buffer and how long it may stall (see the record components). */
+  public RelayOptions withSendBuffer(int chars, Duration stallTimeout) {
+    return new RelayOptions(healthInterval, stableAfter, shutdownGrace, maxMessageChars,
+        downRecheck, chars, stallTimeout);
   }
 
   private static Duration ms(String key, Duration dflt) {

@@ -9,7 +9,11 @@ package ai.causeflow.dbaccess.examples.relay.internal;
  */
 public interface Session {
 
-  /** Queues one complete JSON-RPC message; silently dropped when the session is closed. */
+  /**
+   * Queues one complete JSON-RPC message; silently dropped when the session is closed. May block
+   * while the caller is not reading (backpressure): stdio blocks on the pipe, a WebSocket waits
+   * for room in its send buffer up to its stall timeout, then closes the connection.
+   */
   void send(String json);
 
   /** Whether answers can still be delivered. */

@@ -66,7 +66,7 @@ public final class WebSocketConnector implements AutoCloseable {
     engine.notifier(msg -> {
       WsSession s = current;
       if (s != null) {
-        s.send(msg);
+        s.sendNotification(msg, false);
       }
     });
   }
@@ -170,10 +170,13 @@ public final class WebSocketConnector implements AutoCloseable {
     connections.incrementAndGet();
     current = session;
     Log.info("connected to " + safeUrl());
-    session.send(engine.resourceUpdate());
+    session.sendNotification(engine.resourceUpdate(), false);
     long hb = config.heartbeatIntervalSeconds();
-    session.heartbeat = timer.scheduleAtFixedRate(() -> session.send(engine.heartbeat()), hb, hb,
-        TimeUnit.SECONDS);
+    session.heartbeat = timer.scheduleAtFixedRate(() -> {
+      if (!session.closeIfStalled()) {
+        session.sendNotification(engine.heartbeat(), true);
+      }
+    }, hb, hb, TimeUnit.SECONDS);
   }
 
   private void dropped(WsSession session, String why) {
@@ -183,6 +186,9 @@ public final class WebSocketConnector implements AutoCloseable {
     ScheduledFuture<?> hb = session.heartbeat;
     if (hb != null) {
       hb.cancel(false);
+    }
+    synchronized (session) {
+      session.notifyAll(); // senders waiting for room give up
     }
     engine.sessionClosed(session);
     if (stopping) {
@@ -275,7 +281,15 @@ public final class WebSocketConnector implements AutoCloseable {
     return c.getClass().getSimpleName();
   }
 
-  /** One WebSocket connection: listener, reassembly, serialised sends. */
+  /**
+   * One WebSocket connection: listener, reassembly, serialised sends, and backpressure. The JDK
+   * client queues every send without limit, so the session counts the characters not yet written
+   * to the socket. Above {@code sendBufferChars} it stops asking for the next request, answers wait
+   * for room (a worker holds its one finished answer, so queued requests do not start) and
+   * heartbeats are skipped. When nothing has been written for {@code sendStallTimeout} the control
+   * plane is taken as not reading and the connection is closed (its requests are cancelled, as on
+   * any drop, and the relay reconnects).
+   */
   private final class WsSession implements Session, WebSocket.Listener {
     final AtomicBoolean closed = new AtomicBoolean();
     volatile @Nullable ScheduledFuture<?> heartbeat;
@@ -283,6 +297,9 @@ public final class WebSocketConnector implements AutoCloseable {
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
     private StringBuilder buf = new StringBuilder();
     private boolean oversize;
+    private long pendingChars; // guarded by this
+    private long lastProgressNanos = System.nanoTime(); // guarded by this
+    private boolean readPaused; // guarded by this
 
     WebSocket ws() {
       WebSocket w = ws;
@@ -292,20 +309,116 @@ public final class WebSocketConnector implements AutoCloseable {
       return w;
     }
 
+    /** Waits while the send buffer is full (up to the stall timeout), then queues the answer. */
     @Override
     public void send(String json) {
+      boolean stalled = false;
+      synchronized (this) {
+        while (!closed.get() && pendingChars > options.sendBufferChars()) {
+          long idle = System.nanoTime() - lastProgressNanos;
+          long left = options.sendStallTimeout().toNanos() - idle;
+          if (left <= 0) {
+            stalled = true;
+            break;
+          }
+          try {
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+      if (stalled) {
+        closeStalled();
+        return;
+      }
+      enqueue(json);
+    }
+
+    /** Never waits (the caller is a timer); a skippable one is dropped while the buffer is full. */
+    void sendNotification(String json, boolean skippable) {
+      synchronized (this) {
+        if (skippable && pendingChars > options.sendBufferChars()) {
+          return;
+        }
+      }
+      enqueue(json);
+    }
+
+    private void enqueue(String json) {
+      int chars = json.length();
       synchronized (this) {
         WebSocket w = ws;
         if (closed.get() || w == null) {
           return;
         }
+        if (pendingChars == 0) {
+          lastProgressNanos = System.nanoTime(); // the stall clock starts when answers wait
+        }
+        pendingChars += chars;
         tail = tail.handle((r, e) -> (Void) null)
             .thenCompose(v -> w.sendText(json, true))
             .whenComplete((r, e) -> {
               if (e != null) {
                 dropped(this, "send failed: " + describe(e));
+              } else {
+                written(chars);
               }
             });
+      }
+    }
+
+    private void written(int chars) {
+      WebSocket resume = null;
+      synchronized (this) {
+        pendingChars -= chars;
+        lastProgressNanos = System.nanoTime();
+        notifyAll();
+        if (readPaused && pendingChars <= options.sendBufferChars()) {
+          readPaused = false;
+          resume = ws;
+        }
+      }
+      if (resume != null && !closed.get()) {
+        resume.request(1);
+      }
+    }
+
+    /** Asks for the next message unless answers are backed up (then {@link #written} does). */
+    private void requestNext(WebSocket w) {
+      synchronized (this) {
+        if (pendingChars > options.sendBufferChars()) {
+          readPaused = true;
+          return;
+        }
+      }
+      w.request(1);
+    }
+
+    /** Closes the connection when answers have waited with no progress past the stall timeout. */
+    boolean closeIfStalled() {
+      synchronized (this) {
+        if (pendingChars == 0 || System.nanoTime() - lastProgressNanos
+            < options.sendStallTimeout().toNanos()) {
+          return false;
+        }
+      }
+      closeStalled();
+      return true;
+    }
+
+    private void closeStalled() {
+      long pending;
+      synchronized (this) {
+        pending = pendingChars;
+      }
+      // Recorded first: aborting fails the queued sends, which would report the drop as theirs.
+      dropped(this, "the control plane is not reading: " + pending + " characters unsent for "
+          + options.sendStallTimeout().toMillis() + " ms");
+      WebSocket w = ws;
+      if (w != null) {
+        w.abort();
       }
     }
 
@@ -352,7 +465,7 @@ public final class WebSocketConnector implements AutoCloseable {
         buf = new StringBuilder();
         oversize = false;
       }
-      webSocket.request(1);
+      requestNext(webSocket);
       return null;
     }
 
@@ -362,7 +475,7 @@ public final class WebSocketConnector implements AutoCloseable {
       if (last) {
         engine.binary(this);
       }
-      webSocket.request(1);
+      requestNext(webSocket);
       return null;
     }
 

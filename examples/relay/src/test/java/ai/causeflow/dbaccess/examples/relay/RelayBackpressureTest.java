@@ -1,0 +1,138 @@
+package ai.causeflow.dbaccess.examples.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A control plane that sends requests as fast as it can and never reads the answers: the relay
+ * must stop reading, hold a bounded amount of unsent answers, close the connection once nothing
+ * has moved for the stall timeout, and reconnect.
+ */
+class RelayBackpressureTest {
+  private static final int SEND_BUFFER_CHARS = 256 * 1024;
+  private static final int ID_CHARS = 60_000;
+
+  @TempDir Path dir;
+
+  @Test
+  void aControlPlaneThatDoesNotReadIsDisconnectedWithBoundedMemory() throws Exception {
+    try (ServerSocket server = new ServerSocket()) {
+      server.setReceiveBufferSize(4096); // inherited by the accepted socket: little kernel slack
+      server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      String url = "ws://127.0.0.1:" + server.getLocalPort() + "/v1/relay/connect";
+      RelayUnderTest relay = new RelayUnderTest(dir, RelayUnderTest.yaml(url, 2, 8,
+          "{level: warn}"));
+      ByteArrayOutputStream err = relay.err;
+      CompletableFuture<Integer> exit = new CompletableFuture<>();
+      RelayOptions options = RelayUnderTest.fastOptions()
+          .withSendBuffer(SEND_BUFFER_CHARS, Duration.ofSeconds(1));
+      Thread main = new Thread(() -> exit.complete(RelayMain.run(
+          new String[] {"--config", relay.config.toString()}, InputStream.nullInputStream(),
+          new PrintStream(relay.out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8), relay.factory(), options, false,
+          mc -> new ai.causeflow.dbaccess.testkit.TestMasking(), relay.relay::complete)),
+          "relay-main");
+      main.setDaemon(true);
+      main.start();
+      server.setSoTimeout(15_000);
+      AtomicLong written = new AtomicLong();
+      try (Socket first = server.accept()) {
+        handshake(first);
+        // Every answer echoes its 60,000-character id: 400 requests ask for 24 M characters.
+        Thread writer = new Thread(() -> {
+          try {
+            OutputStream o = first.getOutputStream();
+            String pad = "i".repeat(ID_CHARS);
+            for (int i = 0; i < 400; i++) {
+              byte[] frame = frame("{\"jsonrpc\":\"2.0\",\"id\":\"" + i + pad
+                  + "\",\"method\":\"list_resources\"}");
+              o.write(frame);
+              written.addAndGet(frame.length);
+            }
+          } catch (IOException e) {
+            // the relay closed the connection (or stopped reading and then closed it)
+          }
+        }, "cp-writer");
+        writer.setDaemon(true);
+        writer.start();
+        // the relay gives up on the connection and dials again
+        try (Socket second = server.accept()) {
+          handshake(second);
+          writer.join(5_000);
+        }
+      } finally {
+        relay.relay.get(10, TimeUnit.SECONDS).shutdown();
+      }
+      String log = err.toString(StandardCharsets.UTF_8);
+      Matcher m = Pattern.compile("not reading: (\\d+) characters unsent").matcher(log);
+      assertThat(m.find()).as(log).isTrue();
+      long unsent = Long.parseLong(m.group(1));
+      // at most the buffer plus one answer per worker and the reader's one inline answer
+      assertThat(unsent).isLessThanOrEqualTo(SEND_BUFFER_CHARS + 3L * (ID_CHARS + 1_000));
+      // the relay stopped reading: far from all 24 M characters were taken off the socket
+      assertThat(written.get()).isLessThan(400L * ID_CHARS);
+    }
+  }
+
+  private static void handshake(Socket s) throws Exception {
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("handshake cut short");
+      }
+      head.append((char) c);
+    }
+    Matcher key = Pattern.compile("(?i)sec-websocket-key:\\s*(\\S+)").matcher(head);
+    assertThat(key.find()).isTrue();
+    String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+        .digest((key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+            .getBytes(StandardCharsets.US_ASCII)));
+    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+  }
+
+  /** One unmasked server-to-client text frame. */
+  private static byte[] frame(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream b = new ByteArrayOutputStream(payload.length + 10);
+    b.write(0x81);
+    if (payload.length < 126) {
+      b.write(payload.length);
+    } else if (payload.length < 65_536) {
+      b.write(126);
+      b.write(payload.length >>> 8);
+      b.write(payload.length & 0xff);
+    } else {
+      b.write(127);
+      for (int i = 7; i >= 0; i--) {
+        b.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
+      }
+    }
+    b.writeBytes(payload);
+    return b.toByteArray();
+  }
+}
