@@ -64,8 +64,10 @@ class RelayBackpressureTest {
             OutputStream o = first.getOutputStream();
             String pad = "i".repeat(ID_CHARS);
             for (int i = 0; i < 400; i++) {
+              // list_resources is answered by the reader, health_check by a worker
               byte[] frame = frame("{\"jsonrpc\":\"2.0\",\"id\":\"" + i + pad
-                  + "\",\"method\":\"list_resources\"}");
+                  + "\",\"method\":\"" + (i % 2 == 0 ? "list_resources" : "health_check")
+                  + "\"}");
               o.write(frame);
               written.addAndGet(frame.length);
             }
