@@ -245,6 +245,43 @@ class RelayWebSocketTest {
   }
 
   @Test
+  void idAndEnvelopeEdgeCasesAsDocumented() throws Exception {
+    cp.sendRaw("{\"id\":\"e1\",\"method\":\"list_resources\"}");
+    assertError(cp.await("e1", WAIT), -32600, "INVALID_REQUEST");
+    cp.sendRaw("{\"jsonrpc\":2.0,\"id\":\"e2\",\"method\":\"list_resources\"}");
+    assertError(cp.await("e2", WAIT), -32600, "INVALID_REQUEST");
+    // a fractional id is served and echoed by value, with a generated requestId
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":2.5,\"method\":\"execute\",\"params\":{"
+        + "\"resourceId\":\"main-pg\",\"operation\":\"query\",\"statement\":"
+        + "\"SELECT * FROM public.orders\"}}");
+    JsonNode fractional = cp.await("2.5", WAIT);
+    assertThat(fractional.get("id").decimalValue()).isEqualByComparingTo("2.5");
+    assertThat(fractional.get("result").get("metadata").get("requestId").asText())
+        .startsWith("relay-");
+    // a 10,000-character id is echoed whole; the requestId is generated
+    String longId = "L".repeat(10_000);
+    cp.send(longId, "execute", Map.of("resourceId", "nope", "operation", "query"));
+    JsonNode longAnswer = cp.await(longId, WAIT);
+    assertError(longAnswer, -32001, "RESOURCE_NOT_FOUND");
+    assertThat(longAnswer.get("id").asText()).isEqualTo(longId);
+    assertThat(longAnswer.get("error").get("data").get("requestId").asText())
+        .startsWith("relay-");
+    String huge = "123456789012345678901234567890";
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":" + huge + ",\"method\":\"list_resources\"}");
+    JsonNode hugeAnswer = cp.await(huge, WAIT);
+    assertThat(hugeAnswer.get("id").isIntegralNumber()).isTrue();
+    assertThat(hugeAnswer.get("id").bigIntegerValue()).hasToString(huge);
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"list_resources\"}");
+    assertError(cp.awaitNullId(WAIT), -32600, "INVALID_REQUEST");
+    // by-position params: [] where a method takes none, refused where it needs named ones
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"e3\",\"method\":\"list_resources\",\"params\":[]}");
+    assertThat(cp.await("e3", WAIT).get("result").isArray()).isTrue();
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"e4\",\"method\":\"describe_resource\","
+        + "\"params\":[\"main-pg\"]}");
+    assertError(cp.await("e4", WAIT), -32602, "INVALID_PARAMS");
+  }
+
+  @Test
   void numericIdsAreEchoedExactly() throws Exception {
     cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"list_resources\"}");
     JsonNode r = cp.await("7", WAIT);
