@@ -207,7 +207,8 @@ class RelayWebSocketTest {
         + "{\"resourceId\":\"main-pg\",\"operation\":\"query\",\"statement\":"
         + "\"SELECT * FROM public.orders\\udc00\"}}");
     assertError(cp.awaitNullId(WAIT), -32700, "PARSE_ERROR");
-    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"sur-3 \\ud83d\\ude00\",\"method\":\"list_resources\"}");
+    cp.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"sur-3 \\ud83d\\ude00\","
+        + "\"method\":\"list_resources\"}");
     assertThat(cp.await("sur-3 \ud83d\ude00", WAIT).get("result").isArray()).isTrue();
     assertStillServing();
     assertThat(cp.handshakes).hasSize(connections);

@@ -57,11 +57,11 @@ public final class Engine implements AutoCloseable {
   private static final Set<String> EXECUTE_KEYS =
       Set.of("resourceId", "operation", "statement", "parameters", "limit");
   /**
-   * A name taken from the request (method, member, parameter key) is echoed in a detail, and so in
-   * the audit log, only when it looks like an identifier: a letter or underscore first, at most 64
-   * characters, at most {@value #MAX_ECHOED_DIGITS} digits. Personal data that fits an identifier is
-   * mostly digits (a CPF, a card or phone number), so this is checked here rather than left to the
-   * masking detectors, which can be off or miss a number glued to letters.
+   * A name taken from the request (method, member, parameter key) is echoed in a detail, and so
+   * in the audit log, only when it looks like an identifier: a letter or underscore first, at most
+   * 64 characters, at most {@value #MAX_ECHOED_DIGITS} digits. Personal data that fits an
+   * identifier is mostly digits (a CPF, a card or phone number), so this is checked here rather
+   * than left to the masking detectors, which can be off or miss a number glued to letters.
    */
   private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final int MAX_ECHOED_DIGITS = 4;
@@ -281,7 +281,8 @@ public final class Engine implements AutoCloseable {
       root = Json.parse(text);
     } catch (IOException e) {
       refuse(s, null, null, null, null, ErrorCode.PARSE_ERROR,
-          "message is not valid JSON (or has duplicate keys, trailing data or unpaired surrogates)", start);
+          "message is not valid JSON (or has duplicate keys, trailing data, unpaired surrogates "
+              + "or a number out of range)", start);
       return;
     }
     if (root.isArray()) {
@@ -968,7 +969,7 @@ public final class Engine implements AutoCloseable {
     return echoable(k) ? " '" + k + "'" : "";
   }
 
-  static boolean echoable(String name) {
+  private static boolean echoable(String name) {
     return SAFE_KEY.matcher(name).matches()
         && name.chars().filter(c -> c >= '0' && c <= '9').count() <= MAX_ECHOED_DIGITS;
   }
