@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,7 +18,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A control plane that sends requests as fast as it can and never reads the answers: the relay
  * must stop reading, hold a bounded amount of unsent answers, close the connection once nothing
- * has moved for the stall timeout, and reconnect.
+ * has moved for the stall timeout, and reconnect. Over stdio the pipe does the same job.
  */
 class RelayBackpressureTest {
   private static final int SEND_BUFFER_CHARS = 256 * 1024;
@@ -94,6 +98,63 @@ class RelayBackpressureTest {
       // the relay stopped reading: far from all 24 M characters were taken off the socket
       assertThat(written.get()).isLessThan(400L * ID_CHARS);
     }
+  }
+
+  @Test
+  void stdioStopsReadingWhileItsAnswersAreNotRead() throws Exception {
+    RelayUnderTest relay = new RelayUnderTest(dir, RelayUnderTest.yaml(null, 2, 8,
+        "{level: warn, output: stderr}"));
+    CountDownLatch reading = new CountDownLatch(1);
+    ByteArrayOutputStream answers = new ByteArrayOutputStream();
+    OutputStream stdout = new OutputStream() { // a reader that does not read until released
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        try {
+          reading.await();
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+        synchronized (answers) {
+          answers.write(b, off, len);
+        }
+      }
+    };
+    PipedOutputStream feed = new PipedOutputStream();
+    PipedInputStream stdin = new PipedInputStream(feed, 4096);
+    int requests = 2_000;
+    AtomicInteger fed = new AtomicInteger();
+    Thread writer = new Thread(() -> {
+      try (feed) {
+        for (int i = 0; i < requests; i++) {
+          feed.write(("{\"jsonrpc\":\"2.0\",\"id\":" + i
+              + ",\"method\":\"list_resources\"}\n").getBytes(StandardCharsets.UTF_8));
+          fed.incrementAndGet();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "stdin-writer");
+    writer.setDaemon(true);
+    writer.start();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> RelayMain.run(
+        new String[] {"--config", relay.config.toString(), "--stdio"}, stdin,
+        new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(relay.err, true, StandardCharsets.UTF_8), relay.factory(),
+        RelayUnderTest.fastOptions(), false,
+        mc -> new ai.causeflow.dbaccess.testkit.TestMasking(), r -> {}));
+    Thread.sleep(1_500);
+    // the first unread answer blocks the reader: only what the pipe and the decoder buffer hold
+    // was taken from stdin
+    assertThat(fed.get()).isLessThan(requests / 2);
+    reading.countDown();
+    assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+    assertThat(fed.get()).isEqualTo(requests);
+    assertThat(answers.toString(StandardCharsets.UTF_8).lines()).hasSize(requests);
   }
 
   private static void handshake(Socket s) throws Exception {
