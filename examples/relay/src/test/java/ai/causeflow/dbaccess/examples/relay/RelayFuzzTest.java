@@ -52,14 +52,15 @@ class RelayFuzzTest {
   @Test
   void stdioSurvivesThousandsOfMutatedMessages() throws Exception {
     List<Msg> msgs = new JsonRpcFuzzer(SEED).messages(4_000);
-    StringBuilder in = new StringBuilder();
+    java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
     for (Msg m : msgs) {
-      in.append(m.text()).append('\n');
+      in.writeBytes((m.text() + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    in.append("{\"jsonrpc\":\"2.0\",\"id\":\"final\",\"method\":\"list_resources\"}\n");
+    in.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":\"final\",\"method\":\"list_resources\"}\n"
+        .getBytes(StandardCharsets.UTF_8));
     RelayUnderTest relay = new RelayUnderTest(dir, yaml(null, "stderr"));
     int rc = RelayMain.run(new String[] {"--config", relay.config.toString(), "--stdio"},
-        new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)),
+        new ByteArrayInputStream(in.toByteArray()),
         new PrintStream(relay.out, true, StandardCharsets.UTF_8),
         new PrintStream(relay.err, true, StandardCharsets.UTF_8), relay.factory(),
         RelayUnderTest.fastOptions(), false, Relay::defaultMasking, r -> {});
