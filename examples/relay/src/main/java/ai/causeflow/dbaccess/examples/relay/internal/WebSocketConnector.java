@@ -236,9 +236,16 @@ public final class WebSocketConnector implements AutoCloseable {
     stopping = true;
     WsSession s = current;
     if (s != null && !s.closed.get()) {
+      long until = System.nanoTime() + wait.toNanos();
       CompletableFuture<?> done = s.close(GOING_AWAY, "relay shutting down");
       try {
         done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        // The send completing means the frame was handed to the client, not that it left: over
+        // TLS it can still sit in the engine, and aborting now loses it (the control plane saw
+        // 1006). RFC 6455 has the client wait for the server's Close before dropping TCP.
+        while (!s.closed.get() && System.nanoTime() < until) {
+          Thread.sleep(10);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
