@@ -371,6 +371,38 @@ class PostgresQueryValidatorTest {
         .hasMessageContaining("public.pg_stat_custom");
   }
 
+  @Test
+  void catalogRelationsHoldingContentsNeedAnExactAllowedTablesRule() {
+    // pg_stats.most_common_vals and friends keep real values of blocked tables and columns
+    Policy catalog = Policy.builder().allowedTables(List.of("public.*", "pg_catalog.*"))
+        .blockedColumns(List.of("public.users.ssn")).blockedTables(List.of("public.secrets"))
+        .build();
+    for (String sql : List.of(
+        "SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'users'",
+        "SELECT histogram_bounds FROM pg_catalog.pg_stats",
+        "SELECT stavalues1::text FROM pg_statistic",
+        "SELECT most_common_vals FROM pg_stats_ext",
+        "SELECT most_common_vals FROM pg_catalog.pg_stats_ext_exprs",
+        "SELECT m.values FROM pg_statistic_ext_data d, pg_mcv_list_items(d.stxdmcv) m",
+        "SELECT s.attname FROM pg_class c JOIN \"pg_stats\" s ON s.tablename = c.relname",
+        "SELECT x FROM (SELECT most_common_vals AS x FROM PG_CATALOG.PG_STATS) s",
+        "SELECT data FROM pg_largeobject",
+        "SELECT rolpassword FROM pg_authid", "SELECT passwd FROM pg_shadow",
+        "SELECT umoptions FROM pg_user_mappings", "SELECT umoptions FROM pg_user_mapping",
+        "SELECT subconninfo FROM pg_subscription")) {
+      refused(sql, catalog, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("exactly");
+    }
+    assertThat(ok("SELECT relname FROM pg_class", catalog).tables())
+        .containsExactly("pg_catalog.pg_class");
+    Policy named = Policy.builder()
+        .allowedTables(List.of("pg_catalog.*", "PG_CATALOG.pg_stats")).build();
+    assertThat(ok("SELECT attname, null_frac FROM pg_stats", named).tables())
+        .containsExactly("pg_catalog.pg_stats");
+    refused("SELECT stavalues1 FROM pg_statistic", named, ErrorCode.TABLE_NOT_ALLOWED);
+    refused("SELECT attname FROM pg_stats", Policy.builder()
+        .allowedTables(List.of("pg_catalog.pg_stat*")).build(), ErrorCode.TABLE_NOT_ALLOWED);
+  }
+
   // --- columns ---
 
   @Test

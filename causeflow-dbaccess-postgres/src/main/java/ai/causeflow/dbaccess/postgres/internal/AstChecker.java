@@ -433,6 +433,14 @@ public final class AstChecker {
             + "' is in system schema '" + schema + "', which is blocked unless an allowedTables"
             + " rule names that schema (e.g. '" + schema + ".pg_stat_activity')");
       }
+      if (schema.equals("pg_catalog")
+          && PgCatalog.CONTENT_RELATIONS.contains(qualified.substring("pg_catalog.".length()))
+          && !allowedTablesNameExactly(qualified)) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' exposes table contents or secrets (planner statistics keep column values), so"
+            + " it is blocked unless an allowedTables rule names it exactly; a wildcard does not"
+            + " count");
+      }
       policy.checkTable(qualified);
       tables.add(qualified);
     }
@@ -446,6 +454,15 @@ public final class AstChecker {
     for (String glob : policy.allowedTables()) {
       int dot = glob.indexOf('.');
       if (dot > 0 && glob.substring(0, dot).equalsIgnoreCase(schema)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean allowedTablesNameExactly(String qualified) {
+    for (String glob : policy.allowedTables()) {
+      if (glob.equalsIgnoreCase(qualified)) {
         return true;
       }
     }
