@@ -99,6 +99,78 @@ class PostgresQueryValidatorTest {
     refused("SELECT * FROM pg_catalog." + fn + "(1)", open, ErrorCode.QUERY_BLOCKED);
   }
 
+  /** Found by probing PostgreSQL 17 as a superuser: each one ran through the validator before. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // wrote an index inside the READ ONLY transaction (the write survived the rollback)
+      "SELECT brin_summarize_new_values('logs_brin')",
+      "SELECT brin_summarize_range('logs_brin', 0)",
+      "SELECT brin_desummarize_range('logs_brin', 0)",
+      "SELECT gin_clean_pending_list('logs_gin')",
+      "SELECT \"brin_summarize_new_values\"('logs_brin')",
+      // session state DISCARD ALL keeps, server-wide counter
+      "SELECT setseed(0.5)",
+      "SELECT pg_nextoid('pg_class'::regclass, 'oid', 'pg_class_oid_index'::regclass)",
+      // XML parsing outside casts and XMLPARSE
+      "SELECT xml_in('<x/>'::cstring)",
+      "SELECT xmlconcat('<x/>')",
+      "SELECT xmlagg('<x/>')",
+      "SELECT xpath('/x', '<x/>')",
+      "SELECT xpath_exists('/x', '<x/>')",
+      "SELECT xml_is_well_formed('<x/>')",
+      "SELECT xml_is_well_formed_document('<x/>')",
+      "SELECT pg_input_is_valid('<x/>', 'xml')",
+      "SELECT pg_input_error_info('<x', 'xml')",
+      // contrib: tablefunc ran SQL text on a blocked table; pageinspect / pg_walinspect read its
+      // raw pages; pg_surgery, pg_buffercache, pg_prewarm, amcheck act on the server
+      "SELECT * FROM crosstab('SELECT token, token, token FROM secrets') AS t(a text, b text, c text)",
+      "SELECT * FROM crosstab3('SELECT 1')",
+      "SELECT * FROM connectby('secrets', 'id', 'parent', '1', 0) AS t(a int, b int, c int)",
+      "SELECT get_raw_page('secrets', 0)",
+      "SELECT * FROM heap_page_items(get_raw_page('secrets', 0))",
+      "SELECT * FROM heap_page_item_attrs($1, 'secrets'::regclass)",
+      "SELECT * FROM bt_page_items('users_email_idx', 1)",
+      "SELECT * FROM gin_leafpage_items($1)",
+      "SELECT tuple_data_split(1, $1, $2, $3, $4)",
+      "SELECT * FROM pg_get_wal_block_info('0/1000000', pg_current_wal_lsn())",
+      "SELECT * FROM pg_get_wal_records_info('0/1000000', pg_current_wal_lsn())",
+      "SELECT * FROM pg_get_wal_record_info('0/1000000')",
+      "SELECT * FROM pg_get_wal_stats('0/1000000', pg_current_wal_lsn())",
+      "SELECT heap_force_kill('victim'::regclass, ARRAY['(0,1)']::tid[])",
+      "SELECT pg_buffercache_evict(1)",
+      "SELECT autoprewarm_dump_now()",
+      "SELECT bt_index_parent_check('victim_pkey')",
+  })
+  void probedSideEffectAndContentFunctionsAreRefused(String sql) {
+    refused(sql, open, ErrorCode.QUERY_BLOCKED).hasMessageContaining("deny list")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secrets", "<x"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT xml '<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>'",
+      "SELECT pg_catalog.xml '<x/>'",
+      "SELECT \"xml\" '<x/>'",
+      "SELECT XML '<x/>' AS y",
+      "SELECT id FROM orders WHERE xml '<x/>' IS NOT NULL",
+      "SELECT id FROM orders o 'x'",
+  })
+  void typedLiteralsMisreadAsStringAliasesAreRefused(String sql) {
+    // JSqlParser 5.3 reads `xml '<x/>'` as a column named xml with the alias '<x/>'; PostgreSQL
+    // runs xml_in on the text (verified on 17: the statement was accepted and returned <x/>)
+    refused(sql, open, ErrorCode.QUERY_BLOCKED)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<x", "DOCTYPE"));
+  }
+
+  @Test
+  void probedLookAlikesStayAllowed() {
+    for (String sql : List.of("SELECT pg_get_wal_replay_pause_state()",
+        "SELECT pg_get_wal_resource_managers()", "SELECT random()", "SELECT xmlcomment('a')",
+        "SELECT pg_stat_get_live_tuples('orders'::regclass)", "SELECT bt_index_check('i')")) {
+      assertThat(ok(sql, open).functions()).isNotEmpty();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "SELECT data -> pg_sleep(1)::text FROM t",

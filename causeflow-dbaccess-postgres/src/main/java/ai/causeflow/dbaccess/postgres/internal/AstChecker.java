@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Function;
@@ -187,6 +188,13 @@ public final class AstChecker {
     if (node instanceof Select select) {
       walkSelect(select, scope, depth);
       return;
+    }
+    if (node instanceof Alias alias && alias.getName() != null
+        && alias.getName().startsWith("'")) {
+      // PostgreSQL has no string aliases: `xml '<x/>'` is a typed literal that runs the type's
+      // input function, which JSqlParser misreads as a column with the alias '<x/>'.
+      throw blocked("a string after a name is a typed literal (type 'text'), which the validator"
+          + " does not understand; use CAST(... AS type)");
     }
     if (node instanceof Column column) {
       checkColumn(column, scope);
