@@ -92,7 +92,7 @@ public final class FunctionDenyList {
       rule("gin_clean_pending_list", "writes a GIN index (not stopped by a read-only transaction)"),
       // session state that DISCARD ALL does not reset, and shared counters
       rule("setseed", "changes the session's random seed, which outlives the request"),
-      rule("pg_nextoid", "consumes an OID from the server-wide counter"),
+      rule("pg_nextoid", "consumes an object identifier from the server-wide counter"),
       // XML parsing entry points other than casts and XMLPARSE
       rule("xml_in", "XML parsing with DTDs/entities is refused"),
       rule("xml_recv", "XML parsing with DTDs/entities is refused"),
