@@ -443,6 +443,33 @@ class PostgresQueryValidatorTest {
         .hasMessageContaining("public.pg_stat_custom");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // verified on PostgreSQL 17: each returned users.ssn through the join alias before
+      "SELECT j FROM (users JOIN orders ON orders.user_id = users.id) AS j",
+      "SELECT j FROM (users JOIN orders USING (id)) AS j",
+      "SELECT row_to_json(j) FROM (users JOIN orders USING (id)) AS j",
+      "SELECT to_json(j) FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT j.to_json FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT j.* FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT j.ssn FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT k FROM ((orders o JOIN users u ON u.id = o.user_id) AS j JOIN items i ON true) AS k",
+      "SELECT x FROM (users JOIN orders USING (id)) AS j(x, y, z)",
+      "SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM (users JOIN items USING (id)) j"
+          + " WHERE j::text LIKE $1)",
+  })
+  void joinAliasesStandForEveryTableInside(String sql) {
+    refused(sql, columns, ErrorCode.COLUMN_NOT_ALLOWED).hasMessageContaining("public.users");
+  }
+
+  @Test
+  void joinAliasesOverTablesWithoutBlockedColumnsStayUsable() {
+    assertThat(ok("SELECT j.total, row_to_json(j) FROM (orders JOIN items USING (id)) AS j",
+        columns).tables()).containsExactlyInAnyOrder("public.orders", "public.items");
+    assertThat(ok("SELECT j.id FROM (users u JOIN orders o ON o.user_id = u.id) j", columns)
+        .tables()).containsExactlyInAnyOrder("public.users", "public.orders");
+  }
+
   @Test
   void catalogRelationsHoldingContentsNeedAnExactAllowedTablesRule() {
     // pg_stats.most_common_vals and friends keep real values of blocked tables and columns

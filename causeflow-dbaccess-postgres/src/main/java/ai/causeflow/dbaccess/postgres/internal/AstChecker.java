@@ -370,11 +370,34 @@ public final class AstChecker {
       String name = alias != null ? alias : Identifiers.unquote(t.getName());
       scope.sources.add(new Source(name, resolved));
     } else if (item instanceof ParenthesedFromItem p) {
+      int first = scope.sources.size();
       addSources(p.getFromItem(), scope);
       if (p.getJoins() != null) {
         for (Join j : p.getJoins()) {
           addSources(j.getFromItem(), scope);
         }
+      }
+      if (alias != null) {
+        // A join alias names the joined row: `SELECT j FROM (users JOIN orders ...) AS j`,
+        // `row_to_json(j)`, `j.to_json` expose every column of every table inside (verified on
+        // 17), so the alias stands for all of them.
+        List<String> inner = new ArrayList<>();
+        for (Source src : scope.sources.subList(first, scope.sources.size())) {
+          inner.addAll(src.tables);
+        }
+        if (item.getAlias().getAliasColumns() != null
+            && !item.getAlias().getAliasColumns().isEmpty()) {
+          for (String table : inner) {
+            String rule = blockedColumnRuleFor(table);
+            if (rule != null) {
+              throw new DbAccessException(ErrorCode.COLUMN_NOT_ALLOWED, "column aliases on a"
+                  + " join involving table '" + table + "' are refused because blockedColumns"
+                  + " rule '" + rule + "' can match one of its columns; alias the columns in the"
+                  + " select list instead");
+            }
+          }
+        }
+        scope.sources.add(new Source(alias, List.copyOf(inner)));
       }
     } else if (alias != null) {
       scope.sources.add(new Source(alias, List.of())); // derived: checked where it is defined
