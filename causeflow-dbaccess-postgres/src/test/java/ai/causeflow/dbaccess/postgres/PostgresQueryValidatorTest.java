@@ -203,6 +203,37 @@ class PostgresQueryValidatorTest {
         "pg_total_relation_size", "pg_blocking_pids", "upper");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT current_setting('primary_conninfo')",
+      "SELECT current_setting('archive_command')",
+      "SELECT current_setting('restore_command')",
+      "SELECT current_setting('ssl_passphrase_command')",
+      "SELECT current_setting('data_directory')",
+      "SELECT current_setting('myext.api_key', true)",
+      "SELECT current_setting(E'\\x70rimary_conninfo')",
+      "SELECT current_setting($$primary_conninfo$$)",
+      "SELECT current_setting('prim' || 'ary_conninfo')",
+      "SELECT current_setting($1)",
+      "SELECT current_setting(setting_name => 'primary_conninfo')",
+      "SELECT pg_catalog.current_setting('primary_conninfo')",
+      "SELECT id FROM orders WHERE current_setting('primary_conninfo') LIKE $1",
+  })
+  void settingsThatCanHoldSecretsFollowTheCatalogRule(String sql) {
+    // as a superuser, current_setting reads what pg_settings (blocked by default) would show
+    refused(sql, open, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("pg_catalog")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("conninfo", "api_key"));
+    ok(sql, Policy.builder().allowedTables(List.of("public.*", "pg_catalog.*")).build());
+  }
+
+  @Test
+  void everydaySettingsStayReadable() {
+    for (String name : List.of("max_connections", "statement_timeout", "work_mem",
+        "autovacuum_naptime", "track_io_timing", "server_version_num", "TimeZone")) {
+      ok("SELECT current_setting('" + name + "')", open);
+    }
+  }
+
   // --- plain-query rule ---
 
   @ParameterizedTest
