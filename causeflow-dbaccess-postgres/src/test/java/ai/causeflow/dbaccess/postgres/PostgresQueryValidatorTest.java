@@ -114,6 +114,10 @@ class PostgresQueryValidatorTest {
       // XML parsing outside casts and XMLPARSE
       "SELECT xml_in('<x/>'::cstring)",
       "SELECT xmlconcat('<x/>')",
+      "SELECT xmlconcat2(NULL, '<x/>')",
+      "SELECT xml_out('<x/>')",
+      "SELECT xml_send('<x/>')",
+      "SELECT xmlvalidate('<x/>', 'x')",
       "SELECT xmlagg('<x/>')",
       "SELECT xpath('/x', '<x/>')",
       "SELECT xpath_exists('/x', '<x/>')",
