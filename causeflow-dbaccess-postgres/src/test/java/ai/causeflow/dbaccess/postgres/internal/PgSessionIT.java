@@ -127,10 +127,22 @@ class PgSessionIT {
       assertThat(rs.getString(1)).as("set per transaction, not left on the connection")
           .isEqualTo("1GB");
     }
+    String serverDefault;
     try (Connection c = db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT current_setting('temp_file_limit')")) {
       rs.next();
-      assertThat(rs.getString(1)).isEqualTo("-1");
+      serverDefault = rs.getString(1);
+    }
+    assertThat(serverDefault).isNotEqualTo("1GB");
+    // the pool's single connection, just used by the sessions above, is back to the default
+    ConnectionSource.Acquired a = pool.acquire(Duration.ofSeconds(2));
+    assertThat(a.reused()).isTrue();
+    try (Statement st = a.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('temp_file_limit')")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo(serverDefault);
+    } finally {
+      pool.release(a.connection(), true);
     }
   }
 
