@@ -38,6 +38,7 @@ public final class SqlErrors {
       Map.entry("25P02", "in_failed_sql_transaction"),
       Map.entry("0A000", "feature_not_supported"),
       Map.entry("54000", "program_limit_exceeded"),
+      Map.entry("53400", "configuration_limit_exceeded"),
       Map.entry("54001", "statement_too_complex"),
       Map.entry("53100", "disk_full"),
       Map.entry("53200", "out_of_memory"),

@@ -25,4 +25,14 @@ class SqlErrorsTest {
         PSQLState.COMMUNICATION_ERROR);
     assertThat(SqlErrors.map(e, "reading rows").code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
   }
+
+  @Test
+  void tempFileLimitIsNamed() {
+    java.sql.SQLException withState = new java.sql.SQLException(
+        "temporary file size exceeds temp_file_limit (1048576kB)", "53400");
+    DbAccessException mapped = SqlErrors.map(withState, "executing the statement");
+    assertThat(mapped.code()).isEqualTo(ErrorCode.QUERY_FAILED);
+    assertThat(mapped.getMessage()).contains("53400 configuration_limit_exceeded")
+        .doesNotContain("1048576");
+  }
 }
