@@ -505,6 +505,31 @@ class PostgresQueryValidatorTest {
         .tables()).containsExactlyInAnyOrder("public.users", "public.orders");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // the function form was already a catalog reader; the view, qualified with the extension's
+      // schema, was accepted (verified on 17: it returned other sessions' statements, utility
+      // statements with their literals)
+      "SELECT query FROM public.pg_stat_statements",
+      "SELECT query FROM \"public\".\"pg_stat_statements\"",
+      "SELECT calls FROM monitoring.pg_stat_statements_info",
+      "SELECT query FROM public.pg_stat_monitor",
+      "SELECT * FROM public.pg_qualstats",
+      "SELECT * FROM public.pg_qualstats_all",
+      "SELECT count(*) FROM public.pg_buffercache",
+      "SELECT * FROM public.pg_show_plans",
+      "SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM public.pg_stat_statements s"
+          + " WHERE s.query LIKE $1)",
+  })
+  void extensionMonitoringViewsFollowTheCatalogRuleInAnySchema(String sql) {
+    for (Policy p : List.of(open, Policy.builder().allowedTables(List.of("*")).build(),
+        Policy.builder().allowedTables(List.of("public.*", "monitoring.*")).build())) {
+      refused(sql, p, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("pg_catalog");
+    }
+    ok(sql, Policy.builder().allowedTables(List.of("public.*", "monitoring.*", "pg_catalog.*"))
+        .build());
+  }
+
   @Test
   void catalogRelationsHoldingContentsNeedAnExactAllowedTablesRule() {
     // pg_stats.most_common_vals and friends keep real values of blocked tables and columns

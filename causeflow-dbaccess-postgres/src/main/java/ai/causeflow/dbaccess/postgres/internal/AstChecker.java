@@ -467,6 +467,14 @@ public final class AstChecker {
             + "' is in system schema '" + schema + "', which is blocked unless an allowedTables"
             + " rule names that schema (e.g. '" + schema + ".pg_stat_activity')");
       }
+      String relation = qualified.substring(qualified.indexOf('.') + 1);
+      if (!isSystemSchema(schema) && Glob.firstMatch(EXTENSION_CATALOG_VIEWS, relation) != null
+          && !allowedTablesNameSchema("pg_catalog")) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' is a monitoring view of an extension (other sessions' statements, plans or"
+            + " buffers, like the pg_catalog statistics views), which is blocked unless an"
+            + " allowedTables rule names schema 'pg_catalog'");
+      }
       if (schema.equals("pg_catalog")
           && PgCatalog.CONTENT_RELATIONS.contains(qualified.substring("pg_catalog.".length()))
           && !allowedTablesNameExactly(qualified)) {
@@ -479,6 +487,16 @@ public final class AstChecker {
       tables.add(qualified);
     }
   }
+
+  /**
+   * Monitoring views that extensions install in an ordinary schema (usually {@code public}): they
+   * show what the statistics views in {@code pg_catalog} show (other sessions' statement text,
+   * with the literals of utility statements kept; plans; qualifier constants), so they follow the
+   * catalog rule whatever schema they are in. Their functions are catalog readers too.
+   */
+  static final List<Glob> EXTENSION_CATALOG_VIEWS = Glob.all(List.of("pg_stat_statements*",
+      "pg_stat_monitor*", "pg_qualstats*", "pg_stat_kcache*", "pg_store_plans*", "pg_show_plans*",
+      "pg_wait_sampling*", "pg_buffercache*", "pg_stat_sql*"));
 
   private static boolean isSystemSchema(String schema) {
     return schema.equals("information_schema") || schema.startsWith("pg_");
