@@ -97,7 +97,21 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "resources[" + resource.id()
           + "].connection: must be a postgres connection block");
     }
-    return build(new PgPool(url(pg), properties(pg), resource.poolSize()), settings, options);
+    Properties props = properties(pg);
+    props.setProperty("maxResultBuffer",
+        Long.toString(resultBufferBytes(settings.policy().maxResultBytes())));
+    return build(new PgPool(url(pg), props, resource.poolSize()), settings, options);
+  }
+
+  /**
+   * The most bytes pgjdbc may buffer for one round trip of rows ({@code maxResultBuffer}). The
+   * byte cap is checked only on rows already in memory, so without this bound a single value
+   * (measured: {@code SELECT repeat('x', 1000000000)} grew the heap by 1.9 GB before the 1 MiB
+   * cap refused it) could exhaust the heap. A batch this large would exceed the cap anyway: the
+   * JSON of a row is never much smaller than its text on the wire (hex bytea: two thirds).
+   */
+  static long resultBufferBytes(long maxResultBytes) {
+    return Math.max(16L << 20, 4 * maxResultBytes);
   }
 
   private static PostgresReadOnlyDataSource build(ConnectionSource source,

@@ -99,6 +99,82 @@ class PostgresQueryValidatorTest {
     refused("SELECT * FROM pg_catalog." + fn + "(1)", open, ErrorCode.QUERY_BLOCKED);
   }
 
+  /** Found by probing PostgreSQL 17 as a superuser: each one ran through the validator before. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // wrote an index inside the READ ONLY transaction (the write survived the rollback)
+      "SELECT brin_summarize_new_values('logs_brin')",
+      "SELECT brin_summarize_range('logs_brin', 0)",
+      "SELECT brin_desummarize_range('logs_brin', 0)",
+      "SELECT gin_clean_pending_list('logs_gin')",
+      "SELECT \"brin_summarize_new_values\"('logs_brin')",
+      // session state DISCARD ALL keeps, server-wide counter
+      "SELECT setseed(0.5)",
+      "SELECT pg_nextoid('pg_class'::regclass, 'oid', 'pg_class_oid_index'::regclass)",
+      // XML parsing outside casts and XMLPARSE
+      "SELECT xml_in('<x/>'::cstring)",
+      "SELECT xmlconcat('<x/>')",
+      "SELECT xmlconcat2(NULL, '<x/>')",
+      "SELECT xml_out('<x/>')",
+      "SELECT xml_send('<x/>')",
+      "SELECT xmlvalidate('<x/>', 'x')",
+      "SELECT xmlagg('<x/>')",
+      "SELECT xpath('/x', '<x/>')",
+      "SELECT xpath_exists('/x', '<x/>')",
+      "SELECT xml_is_well_formed('<x/>')",
+      "SELECT xml_is_well_formed_document('<x/>')",
+      "SELECT pg_input_is_valid('<x/>', 'xml')",
+      "SELECT pg_input_error_info('<x', 'xml')",
+      // contrib: tablefunc ran SQL text on a blocked table; pageinspect / pg_walinspect read its
+      // raw pages; pg_surgery, pg_buffercache, pg_prewarm, amcheck act on the server
+      "SELECT * FROM crosstab('SELECT token, token, token FROM secrets') AS t(a text, b text, c text)",
+      "SELECT * FROM crosstab3('SELECT 1')",
+      "SELECT * FROM connectby('secrets', 'id', 'parent', '1', 0) AS t(a int, b int, c int)",
+      "SELECT get_raw_page('secrets', 0)",
+      "SELECT * FROM heap_page_items(get_raw_page('secrets', 0))",
+      "SELECT * FROM heap_page_item_attrs($1, 'secrets'::regclass)",
+      "SELECT * FROM bt_page_items('users_email_idx', 1)",
+      "SELECT * FROM gin_leafpage_items($1)",
+      "SELECT tuple_data_split(1, $1, $2, $3, $4)",
+      "SELECT * FROM pg_get_wal_block_info('0/1000000', pg_current_wal_lsn())",
+      "SELECT * FROM pg_get_wal_records_info('0/1000000', pg_current_wal_lsn())",
+      "SELECT * FROM pg_get_wal_record_info('0/1000000')",
+      "SELECT * FROM pg_get_wal_stats('0/1000000', pg_current_wal_lsn())",
+      "SELECT heap_force_kill('victim'::regclass, ARRAY['(0,1)']::tid[])",
+      "SELECT pg_buffercache_evict(1)",
+      "SELECT autoprewarm_dump_now()",
+      "SELECT bt_index_parent_check('victim_pkey')",
+  })
+  void probedSideEffectAndContentFunctionsAreRefused(String sql) {
+    refused(sql, open, ErrorCode.QUERY_BLOCKED).hasMessageContaining("deny list")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secrets", "<x"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT xml '<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>'",
+      "SELECT pg_catalog.xml '<x/>'",
+      "SELECT \"xml\" '<x/>'",
+      "SELECT XML '<x/>' AS y",
+      "SELECT id FROM orders WHERE xml '<x/>' IS NOT NULL",
+      "SELECT id FROM orders o 'x'",
+  })
+  void typedLiteralsMisreadAsStringAliasesAreRefused(String sql) {
+    // JSqlParser 5.3 reads `xml '<x/>'` as a column named xml with the alias '<x/>'; PostgreSQL
+    // runs xml_in on the text (verified on 17: the statement was accepted and returned <x/>)
+    refused(sql, open, ErrorCode.QUERY_BLOCKED)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<x", "DOCTYPE"));
+  }
+
+  @Test
+  void probedLookAlikesStayAllowed() {
+    for (String sql : List.of("SELECT pg_get_wal_replay_pause_state()",
+        "SELECT pg_get_wal_resource_managers()", "SELECT random()", "SELECT xmlcomment('a')",
+        "SELECT pg_stat_get_live_tuples('orders'::regclass)", "SELECT bt_index_check('i')")) {
+      assertThat(ok(sql, open).functions()).isNotEmpty();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "SELECT data -> pg_sleep(1)::text FROM t",
@@ -129,6 +205,37 @@ class PostgresQueryValidatorTest {
         + " FROM orders", open);
     assertThat(q.functions()).contains("now", "current_setting", "pg_size_pretty",
         "pg_total_relation_size", "pg_blocking_pids", "upper");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT current_setting('primary_conninfo')",
+      "SELECT current_setting('archive_command')",
+      "SELECT current_setting('restore_command')",
+      "SELECT current_setting('ssl_passphrase_command')",
+      "SELECT current_setting('data_directory')",
+      "SELECT current_setting('myext.api_key', true)",
+      "SELECT current_setting(E'\\x70rimary_conninfo')",
+      "SELECT current_setting($$primary_conninfo$$)",
+      "SELECT current_setting('prim' || 'ary_conninfo')",
+      "SELECT current_setting($1)",
+      "SELECT current_setting(setting_name => 'primary_conninfo')",
+      "SELECT pg_catalog.current_setting('primary_conninfo')",
+      "SELECT id FROM orders WHERE current_setting('primary_conninfo') LIKE $1",
+  })
+  void settingsThatCanHoldSecretsFollowTheCatalogRule(String sql) {
+    // as a superuser, current_setting reads what pg_settings (blocked by default) would show
+    refused(sql, open, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("pg_catalog")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("conninfo", "api_key"));
+    ok(sql, Policy.builder().allowedTables(List.of("public.*", "pg_catalog.*")).build());
+  }
+
+  @Test
+  void everydaySettingsStayReadable() {
+    for (String name : List.of("max_connections", "statement_timeout", "work_mem",
+        "autovacuum_naptime", "track_io_timing", "server_version_num", "TimeZone")) {
+      ok("SELECT current_setting('" + name + "')", open);
+    }
   }
 
   // --- plain-query rule ---
@@ -369,6 +476,90 @@ class PostgresQueryValidatorTest {
     refused("SELECT x FROM pg_stat_custom", Policy.builder()
         .allowedTables(List.of("pg_catalog.*")).build(), ErrorCode.TABLE_NOT_ALLOWED)
         .hasMessageContaining("public.pg_stat_custom");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // verified on PostgreSQL 17: each returned users.ssn through the join alias before
+      "SELECT j FROM (users JOIN orders ON orders.user_id = users.id) AS j",
+      "SELECT j FROM (users JOIN orders USING (id)) AS j",
+      "SELECT row_to_json(j) FROM (users JOIN orders USING (id)) AS j",
+      "SELECT to_json(j) FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT j.to_json FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT j.* FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT j.ssn FROM (users u JOIN orders o ON o.user_id = u.id) j",
+      "SELECT k FROM ((orders o JOIN users u ON u.id = o.user_id) AS j JOIN items i ON true) AS k",
+      "SELECT x FROM (users JOIN orders USING (id)) AS j(x, y, z)",
+      "SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM (users JOIN items USING (id)) j"
+          + " WHERE j::text LIKE $1)",
+  })
+  void joinAliasesStandForEveryTableInside(String sql) {
+    refused(sql, columns, ErrorCode.COLUMN_NOT_ALLOWED).hasMessageContaining("public.users");
+  }
+
+  @Test
+  void joinAliasesOverTablesWithoutBlockedColumnsStayUsable() {
+    assertThat(ok("SELECT j.total, row_to_json(j) FROM (orders JOIN items USING (id)) AS j",
+        columns).tables()).containsExactlyInAnyOrder("public.orders", "public.items");
+    assertThat(ok("SELECT j.id FROM (users u JOIN orders o ON o.user_id = u.id) j", columns)
+        .tables()).containsExactlyInAnyOrder("public.users", "public.orders");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // the function form was already a catalog reader; the view, qualified with the extension's
+      // schema, was accepted (verified on 17: it returned other sessions' statements, utility
+      // statements with their literals)
+      "SELECT query FROM public.pg_stat_statements",
+      "SELECT query FROM \"public\".\"pg_stat_statements\"",
+      "SELECT calls FROM monitoring.pg_stat_statements_info",
+      "SELECT query FROM public.pg_stat_monitor",
+      "SELECT * FROM public.pg_qualstats",
+      "SELECT * FROM public.pg_qualstats_all",
+      "SELECT count(*) FROM public.pg_buffercache",
+      "SELECT * FROM public.pg_show_plans",
+      "SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM public.pg_stat_statements s"
+          + " WHERE s.query LIKE $1)",
+  })
+  void extensionMonitoringViewsFollowTheCatalogRuleInAnySchema(String sql) {
+    for (Policy p : List.of(open, Policy.builder().allowedTables(List.of("*")).build(),
+        Policy.builder().allowedTables(List.of("public.*", "monitoring.*")).build())) {
+      refused(sql, p, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("pg_catalog");
+    }
+    ok(sql, Policy.builder().allowedTables(List.of("public.*", "monitoring.*", "pg_catalog.*"))
+        .build());
+  }
+
+  @Test
+  void catalogRelationsHoldingContentsNeedAnExactAllowedTablesRule() {
+    // pg_stats.most_common_vals and friends keep real values of blocked tables and columns
+    Policy catalog = Policy.builder().allowedTables(List.of("public.*", "pg_catalog.*"))
+        .blockedColumns(List.of("public.users.ssn")).blockedTables(List.of("public.secrets"))
+        .build();
+    for (String sql : List.of(
+        "SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'users'",
+        "SELECT histogram_bounds FROM pg_catalog.pg_stats",
+        "SELECT stavalues1::text FROM pg_statistic",
+        "SELECT most_common_vals FROM pg_stats_ext",
+        "SELECT most_common_vals FROM pg_catalog.pg_stats_ext_exprs",
+        "SELECT m.values FROM pg_statistic_ext_data d, pg_mcv_list_items(d.stxdmcv) m",
+        "SELECT s.attname FROM pg_class c JOIN \"pg_stats\" s ON s.tablename = c.relname",
+        "SELECT x FROM (SELECT most_common_vals AS x FROM PG_CATALOG.PG_STATS) s",
+        "SELECT data FROM pg_largeobject",
+        "SELECT rolpassword FROM pg_authid", "SELECT passwd FROM pg_shadow",
+        "SELECT umoptions FROM pg_user_mappings", "SELECT umoptions FROM pg_user_mapping",
+        "SELECT subconninfo FROM pg_subscription")) {
+      refused(sql, catalog, ErrorCode.TABLE_NOT_ALLOWED).hasMessageContaining("exactly");
+    }
+    assertThat(ok("SELECT relname FROM pg_class", catalog).tables())
+        .containsExactly("pg_catalog.pg_class");
+    Policy named = Policy.builder()
+        .allowedTables(List.of("pg_catalog.*", "PG_CATALOG.pg_stats")).build();
+    assertThat(ok("SELECT attname, null_frac FROM pg_stats", named).tables())
+        .containsExactly("pg_catalog.pg_stats");
+    refused("SELECT stavalues1 FROM pg_statistic", named, ErrorCode.TABLE_NOT_ALLOWED);
+    refused("SELECT attname FROM pg_stats", Policy.builder()
+        .allowedTables(List.of("pg_catalog.pg_stat*")).build(), ErrorCode.TABLE_NOT_ALLOWED);
   }
 
   // --- columns ---

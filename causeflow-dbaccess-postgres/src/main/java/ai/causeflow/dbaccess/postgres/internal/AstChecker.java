@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.postgres.internal;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
+import ai.causeflow.dbaccess.core.internal.Glob;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -15,12 +16,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
@@ -188,6 +191,13 @@ public final class AstChecker {
       walkSelect(select, scope, depth);
       return;
     }
+    if (node instanceof Alias alias && alias.getName() != null
+        && alias.getName().startsWith("'")) {
+      // PostgreSQL has no string aliases: `xml '<x/>'` is a typed literal that runs the type's
+      // input function, which JSqlParser misreads as a column with the alias '<x/>'.
+      throw blocked("a string after a name is a typed literal (type 'text'), which the validator"
+          + " does not understand; use CAST(... AS type)");
+    }
     if (node instanceof Column column) {
       checkColumn(column, scope);
       walkFields(node, scope, depth, "table");
@@ -204,6 +214,7 @@ public final class AstChecker {
       checkTable(table, scope);
     } else if (node instanceof Function f) {
       checkFunction(f.getMultipartName());
+      checkSettingRead(f);
       ExpressionList<?> params = f.getParameters();
       if (params != null && params.size() == 1 && params.get(0).getClass() == AllColumns.class) {
         // count(*): the star names no column
@@ -362,11 +373,34 @@ public final class AstChecker {
       String name = alias != null ? alias : Identifiers.unquote(t.getName());
       scope.sources.add(new Source(name, resolved));
     } else if (item instanceof ParenthesedFromItem p) {
+      int first = scope.sources.size();
       addSources(p.getFromItem(), scope);
       if (p.getJoins() != null) {
         for (Join j : p.getJoins()) {
           addSources(j.getFromItem(), scope);
         }
+      }
+      if (alias != null) {
+        // A join alias names the joined row: `SELECT j FROM (users JOIN orders ...) AS j`,
+        // `row_to_json(j)`, `j.to_json` expose every column of every table inside (verified on
+        // 17), so the alias stands for all of them.
+        List<String> inner = new ArrayList<>();
+        for (Source src : scope.sources.subList(first, scope.sources.size())) {
+          inner.addAll(src.tables);
+        }
+        if (item.getAlias().getAliasColumns() != null
+            && !item.getAlias().getAliasColumns().isEmpty()) {
+          for (String table : inner) {
+            String rule = blockedColumnRuleFor(table);
+            if (rule != null) {
+              throw new DbAccessException(ErrorCode.COLUMN_NOT_ALLOWED, "column aliases on a"
+                  + " join involving table '" + table + "' are refused because blockedColumns"
+                  + " rule '" + rule + "' can match one of its columns; alias the columns in the"
+                  + " select list instead");
+            }
+          }
+        }
+        scope.sources.add(new Source(alias, List.copyOf(inner)));
       }
     } else if (alias != null) {
       scope.sources.add(new Source(alias, List.of())); // derived: checked where it is defined
@@ -433,10 +467,36 @@ public final class AstChecker {
             + "' is in system schema '" + schema + "', which is blocked unless an allowedTables"
             + " rule names that schema (e.g. '" + schema + ".pg_stat_activity')");
       }
+      String relation = qualified.substring(qualified.indexOf('.') + 1);
+      if (!isSystemSchema(schema) && Glob.firstMatch(EXTENSION_CATALOG_VIEWS, relation) != null
+          && !allowedTablesNameSchema("pg_catalog")) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' is a monitoring view of an extension (other sessions' statements, plans or"
+            + " buffers, like the pg_catalog statistics views), which is blocked unless an"
+            + " allowedTables rule names schema 'pg_catalog'");
+      }
+      if (schema.equals("pg_catalog")
+          && PgCatalog.CONTENT_RELATIONS.contains(qualified.substring("pg_catalog.".length()))
+          && !allowedTablesNameExactly(qualified)) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' exposes table contents or secrets (planner statistics keep column values), so"
+            + " it is blocked unless an allowedTables rule names it exactly; a wildcard does not"
+            + " count");
+      }
       policy.checkTable(qualified);
       tables.add(qualified);
     }
   }
+
+  /**
+   * Monitoring views that extensions install in an ordinary schema (usually {@code public}): they
+   * show what the statistics views in {@code pg_catalog} show (other sessions' statement text,
+   * with the literals of utility statements kept; plans; qualifier constants), so they follow the
+   * catalog rule whatever schema they are in. Their functions are catalog readers too.
+   */
+  static final List<Glob> EXTENSION_CATALOG_VIEWS = Glob.all(List.of("pg_stat_statements*",
+      "pg_stat_monitor*", "pg_qualstats*", "pg_stat_kcache*", "pg_store_plans*", "pg_show_plans*",
+      "pg_wait_sampling*", "pg_buffercache*", "pg_stat_sql*"));
 
   private static boolean isSystemSchema(String schema) {
     return schema.equals("information_schema") || schema.startsWith("pg_");
@@ -446,6 +506,15 @@ public final class AstChecker {
     for (String glob : policy.allowedTables()) {
       int dot = glob.indexOf('.');
       if (dot > 0 && glob.substring(0, dot).equalsIgnoreCase(schema)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean allowedTablesNameExactly(String qualified) {
+    for (String glob : policy.allowedTables()) {
+      if (glob.equalsIgnoreCase(qualified)) {
         return true;
       }
     }
@@ -473,6 +542,59 @@ public final class AstChecker {
           + "' returns system catalog data (like " + catalogView + "), which is blocked unless an"
           + " allowedTables rule names schema 'pg_catalog'");
     }
+  }
+
+  /**
+   * Settings a statement may read with {@code current_setting} when the policy does not allow
+   * {@code pg_catalog} (where {@code pg_settings} shows them all). Others can hold secrets a
+   * superuser or {@code pg_read_all_settings} member reads: {@code primary_conninfo} (a
+   * replication password), {@code archive_command}/{@code restore_command} (storage credentials),
+   * {@code ssl_passphrase_command}, extension settings ({@code name.setting}). An allow list,
+   * because the validator sees an escaped string ({@code E'\x70rimary_conninfo'}) only
+   * approximately: a name it does not recognise is refused.
+   */
+  static final List<String> READABLE_SETTINGS = List.of("max_connections",
+      "superuser_reserved_connections", "reserved_connections", "statement_timeout",
+      "lock_timeout", "idle_in_transaction_session_timeout", "idle_session_timeout",
+      "transaction_timeout", "deadlock_timeout", "work_mem", "maintenance_work_mem",
+      "autovacuum_work_mem", "hash_mem_multiplier", "shared_buffers", "effective_cache_size",
+      "temp_buffers", "temp_file_limit", "max_wal_size", "min_wal_size", "wal_level",
+      "wal_buffers", "wal_keep_size", "max_slot_wal_keep_size", "max_wal_senders",
+      "max_replication_slots", "max_worker_processes", "max_parallel_workers",
+      "max_parallel_workers_per_gather", "max_parallel_maintenance_workers",
+      "max_locks_per_transaction", "max_pred_locks_per_transaction", "max_prepared_transactions",
+      "autovacuum", "autovacuum_*", "vacuum_*", "track_*", "checkpoint_timeout",
+      "checkpoint_completion_target", "synchronous_commit", "hot_standby",
+      "hot_standby_feedback", "max_standby_streaming_delay", "max_standby_archive_delay",
+      "random_page_cost", "seq_page_cost", "effective_io_concurrency", "default_statistics_target",
+      "jit", "huge_pages", "block_size", "server_version", "server_version_num", "server_encoding",
+      "client_encoding", "timezone", "datestyle", "intervalstyle", "search_path",
+      "transaction_read_only", "default_transaction_read_only", "transaction_isolation",
+      "default_transaction_isolation", "application_name", "log_min_duration_statement",
+      "log_lock_waits", "log_autovacuum_min_duration", "old_snapshot_threshold", "fsync",
+      "full_page_writes", "data_checksums", "is_superuser", "max_files_per_process",
+      "max_stack_depth", "standard_conforming_strings");
+
+  private static final List<Glob> READABLE_SETTING_GLOBS = READABLE_SETTINGS.stream()
+      .map(Glob::of).toList();
+
+  private void checkSettingRead(Function f) {
+    List<String> name = f.getMultipartName();
+    if (name == null || name.isEmpty() || !Identifiers.unquote(name.get(name.size() - 1))
+        .equals("current_setting") || allowedTablesNameSchema("pg_catalog")) {
+      return;
+    }
+    ExpressionList<?> params = f.getParameters();
+    Object first = params == null || params.isEmpty() || f.getNamedParameters() != null
+        ? null : params.get(0);
+    if (first instanceof StringValue sv && sv.getValue().matches("[A-Za-z0-9_]{1,63}")
+        && Glob.firstMatch(READABLE_SETTING_GLOBS, sv.getValue()) != null) {
+      return;
+    }
+    throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "current_setting reads server"
+        + " settings (like pg_settings, some hold credentials); without an allowedTables rule"
+        + " naming schema 'pg_catalog' only a literal name from the readable-settings list is"
+        + " accepted");
   }
 
   // --- columns --------------------------------------------------------------------------------

@@ -85,7 +85,42 @@ public final class FunctionDenyList {
       rule("pg_stat_*reset*", "resets statistics"),
       rule("pg_import_system_collations", "creates collations"),
       rule("pg_truncate_visibility_map", "modifies a relation's visibility map"),
-      rule("pg_prewarm", "loads relations into memory"));
+      rule("pg_prewarm", "loads relations into memory"),
+      // index maintenance that writes even inside a READ ONLY transaction (verified on 17)
+      rule("brin_summarize_*", "writes BRIN index summaries (not stopped by a read-only transaction)"),
+      rule("brin_desummarize_range", "writes a BRIN index (not stopped by a read-only transaction)"),
+      rule("gin_clean_pending_list", "writes a GIN index (not stopped by a read-only transaction)"),
+      // session state that DISCARD ALL does not reset, and shared counters
+      rule("setseed", "changes the session's random seed, which outlives the request"),
+      rule("pg_nextoid", "consumes an object identifier from the server-wide counter"),
+      // XML parsing entry points other than casts and XMLPARSE
+      rule("xml_in", "XML parsing with DTDs/entities is refused"),
+      rule("xml_recv", "XML parsing with DTDs/entities is refused"),
+      rule("xml_is_well_formed*", "XML parsing with DTDs/entities is refused"),
+      rule("xpath*", "parses its text argument as XML (DTDs/entities)"),
+      rule("xmlconcat*", "parses text arguments as XML (DTDs/entities)"),
+      rule("xml_out", "parses a text argument as XML (DTDs/entities)"),
+      rule("xml_send", "parses a text argument as XML (DTDs/entities)"),
+      rule("xmlvalidate", "parses a text argument as XML (DTDs/entities)"),
+      rule("xmlexists", "parses a text argument as XML (DTDs/entities)"),
+      rule("xmlagg", "parses text arguments as XML (DTDs/entities)"),
+      rule("pg_input_is_valid", "runs the input function of a type named at run time (e.g. xml)"),
+      rule("pg_input_error_info", "runs the input function of a type named at run time (e.g. xml)"),
+      // contrib extensions: SQL text of their own, raw pages and WAL of any relation, writes
+      rule("crosstab*", "tablefunc runs SQL text of its own"),
+      rule("connectby", "tablefunc reads a table named at run time"),
+      rule("get_raw_page", "pageinspect reads raw pages of any relation"),
+      rule("*_page_items*", "pageinspect decodes raw page contents"),
+      rule("heap_page_item*", "pageinspect decodes raw page contents"),
+      rule("gin_leafpage_items", "pageinspect decodes raw page contents"),
+      rule("tuple_data_split", "pageinspect decodes raw tuple contents"),
+      rule("pg_get_wal_record*", "pg_walinspect reads WAL contents"),
+      rule("pg_get_wal_block_info", "pg_walinspect reads WAL page images of any relation"),
+      rule("pg_get_wal_stats*", "pg_walinspect reads WAL contents"),
+      rule("heap_force_*", "pg_surgery writes heap pages"),
+      rule("pg_buffercache_evict*", "evicts shared buffers"),
+      rule("autoprewarm_*", "starts a background worker or writes a file"),
+      rule("bt_index_parent_check", "amcheck takes a ShareLock that blocks writes to the table"));
 
   private static final List<Glob> SIMPLE = RULES.stream()
       .filter(r -> !r[0].contains(".")).map(r -> Glob.of(r[0])).toList();
@@ -101,6 +136,10 @@ public final class FunctionDenyList {
       rule("pg_stat_get_activity", "pg_stat_activity"),
       rule("pg_stat_get_backend_*", "pg_stat_activity"),
       rule("pg_stat_statements*", "pg_stat_statements"),
+      rule("pg_stat_monitor*", "pg_stat_monitor"),
+      rule("pg_qualstats*", "pg_qualstats"),
+      rule("pg_show_plans*", "pg_show_plans"),
+      rule("pg_store_plans*", "pg_store_plans"),
       rule("pg_lock_status", "pg_locks"),
       rule("pg_show_all_settings", "pg_settings"),
       rule("pg_show_all_file_settings", "pg_file_settings"),

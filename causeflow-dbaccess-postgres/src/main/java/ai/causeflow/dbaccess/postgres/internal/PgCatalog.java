@@ -10,6 +10,19 @@ import java.util.Set;
 final class PgCatalog {
   private PgCatalog() {}
 
+  /**
+   * Catalog relations that hold table contents or secrets rather than metadata: the planner
+   * statistics keep real column values ({@code most_common_vals}, {@code histogram_bounds}, MCV
+   * lists of extended statistics) of every analysed column, blocked tables and columns included;
+   * {@code pg_largeobject} holds large-object data; {@code pg_authid}/{@code pg_shadow} password
+   * hashes; user mappings and subscriptions connection passwords. A wildcard such as
+   * {@code pg_catalog.*} does not allow them: an allowedTables rule must name each one exactly.
+   */
+  static final Set<String> CONTENT_RELATIONS = Set.of(
+      "pg_statistic", "pg_statistic_ext_data", "pg_stats", "pg_stats_ext", "pg_stats_ext_exprs",
+      "pg_largeobject", "pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings",
+      "pg_subscription");
+
   static final Set<String> RELATIONS = Set.of(
       // system catalogs
       "pg_aggregate", "pg_am", "pg_amop", "pg_amproc", "pg_attrdef", "pg_attribute",

@@ -157,12 +157,24 @@ public final class PgLexer {
    * Audit/fingerprint text: every literal (all string forms, numbers) becomes {@code ?}, comments
    * are removed, runs of white space become one space. Identifiers and {@code $n} stay. Text that
    * does not lex (unterminated quote or comment) is reduced to a fixed marker: nothing of it can
-   * be told apart from data.
+   * be told apart from data. Text with a backslash is redacted under both readings of
+   * {@code standard_conforming_strings} (another session's text may have been written with it
+   * off: {@code 'it\'s', 'alice@corp.com'} read with it on leaves the address outside any string);
+   * when the two differ, nothing of it is kept either.
    */
   public static String redactLiterals(String sql) {
+    String on = redactLiterals(sql, true);
+    if (sql.indexOf('\\') < 0) {
+      return on;
+    }
+    String off = redactLiterals(sql, false);
+    return on.equals(off) ? on : "<statement ambiguous: redacted>";
+  }
+
+  private static String redactLiterals(String sql, boolean standardConformingStrings) {
     List<Token> toks;
     try {
-      toks = lex(sql, true);
+      toks = lex(sql, standardConformingStrings);
     } catch (DbAccessException e) {
       return "<statement not lexable: redacted>";
     }

@@ -38,6 +38,7 @@ public final class SqlErrors {
       Map.entry("25P02", "in_failed_sql_transaction"),
       Map.entry("0A000", "feature_not_supported"),
       Map.entry("54000", "program_limit_exceeded"),
+      Map.entry("53400", "configuration_limit_exceeded"),
       Map.entry("54001", "statement_too_complex"),
       Map.entry("53100", "disk_full"),
       Map.entry("53200", "out_of_memory"),
@@ -65,6 +66,13 @@ public final class SqlErrors {
    */
   public static DbAccessException map(SQLException e, String what) {
     String state = e.getSQLState();
+    if (isResultBufferExceeded(e)) {
+      // pgjdbc refused a data row before allocating it; the connection is closed (and discarded
+      // as fatal), so the row never reached this process's heap.
+      return new DbAccessException(ErrorCode.RESULT_TOO_LARGE, "rows fetched in one round trip"
+          + " exceeded the driver's result buffer (maxResultBuffer) while " + what
+          + "; select fewer or smaller columns", state, e);
+    }
     ErrorCode code = codeOf(state);
     String name = state == null ? null : NAMES.get(state);
     String condition = state == null
@@ -96,6 +104,17 @@ public final class SqlErrors {
       return ErrorCode.TIMEOUT;
     }
     return ErrorCode.QUERY_FAILED;
+  }
+
+  /**
+   * Whether pgjdbc refused rows because of its {@code maxResultBuffer} property. It has no
+   * SQLSTATE of its own (08S01), so its fixed English text is the only sign; only recognised, never
+   * copied into a message.
+   */
+  static boolean isResultBufferExceeded(SQLException e) {
+    String m = e.getMessage();
+    return "08S01".equals(e.getSQLState()) && m != null
+        && m.startsWith("Result set exceeded maxResultBuffer limit");
   }
 
   /** Whether the connection that raised this can no longer be trusted and must be discarded. */

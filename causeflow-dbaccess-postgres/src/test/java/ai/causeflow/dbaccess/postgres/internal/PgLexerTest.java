@@ -159,6 +159,26 @@ class PgLexerTest {
     assertThat(PgLexer.redactLiterals("SELECT 'secret")).doesNotContain("secret");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // written by a session with standard_conforming_strings = off; read with it on, the first
+      // string ends at the backslash-escaped quote and the address falls outside any string
+      "UPDATE users SET note = 'it\\'s' WHERE email = 'alice@corp.com' AND x = 'y\\''",
+      "SELECT 'x\\'' , 'alice@corp.com' , 'x\\''",
+      "SELECT 'x\\'' , 'alice@corp.com' /* ' */",
+      "SELECT 'x\\'' , 'alice@corp.com' , 'x\\'' -- '",
+  })
+  void redactionDoesNotDependOnStandardConformingStrings(String sql) {
+    // activity/locks show other sessions' text, whose setting is unknown
+    assertThat(PgLexer.redactLiterals(sql)).doesNotContain("alice", "corp");
+  }
+
+  @Test
+  void backslashesThatBothReadingsAgreeOnKeepTheShape() {
+    assertThat(PgLexer.redactLiterals("SELECT E'a\\'b', 'C:\\temp' FROM t WHERE id = 1"))
+        .isEqualTo("SELECT ?, ? FROM t WHERE id = ?");
+  }
+
   @Test
   void identifiersWithDigitsAreNotRedacted() {
     assertThat(PgLexer.redactLiterals("SELECT col1, t2.x3 FROM t2")).isEqualTo(

@@ -112,6 +112,41 @@ class PgSessionIT {
   }
 
   @Test
+  void aSuperuserSessionHasATempFileLimitForThisTransactionOnly() throws SQLException {
+    // the statement timeout does not bound the disk: one spilling sort wrote 3 GB in 15 s
+    try (PgSession s = open("req-temp"); Statement st = s.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('temp_file_limit'),"
+            + " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")) {
+      rs.next();
+      assertThat(rs.getBoolean(2)).as("this fixture connects as a superuser").isTrue();
+      assertThat(rs.getString(1)).isEqualTo("1GB");
+    }
+    try (PgSession s = open("req-temp-3"); Statement st = s.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('temp_file_limit')")) {
+      rs.next();
+      assertThat(rs.getString(1)).as("set per transaction, not left on the connection")
+          .isEqualTo("1GB");
+    }
+    String serverDefault;
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('temp_file_limit')")) {
+      rs.next();
+      serverDefault = rs.getString(1);
+    }
+    assertThat(serverDefault).isNotEqualTo("1GB");
+    // the pool's single connection, just used by the sessions above, is back to the default
+    ConnectionSource.Acquired a = pool.acquire(Duration.ofSeconds(2));
+    assertThat(a.reused()).isTrue();
+    try (Statement st = a.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('temp_file_limit')")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo(serverDefault);
+    } finally {
+      pool.release(a.connection(), true);
+    }
+  }
+
+  @Test
   void preambleSetsTimeoutsApplicationNameAndSearchPath() throws SQLException {
     try (PgSession s = open("req-42.a:b");
         Statement st = s.connection().createStatement();
