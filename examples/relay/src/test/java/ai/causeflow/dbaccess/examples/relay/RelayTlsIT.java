@@ -231,7 +231,8 @@ class RelayTlsIT {
         control.waitFor(20, TimeUnit.SECONDS);
         control.destroyForcibly();
       }
-      assertThat(cp.closeCodes.poll(10, TimeUnit.SECONDS)).isEqualTo(1001);
+      Integer code = cp.closeCodes.poll(10, TimeUnit.SECONDS);
+      assertThat(code).as(Files.readString(okErr)).isEqualTo(1001);
       cp.handshakes.clear();
 
       // The same trusted certificate reached as localhost: wrong name, refused. Also when the JVM
