@@ -216,6 +216,23 @@ for _ in range(N):
     pos("ipv6", "full", ":".join(groups))
     pos("ipv6", "compressed", f"2001:db8::{groups[0]}:{groups[1]}")
 
+# --------------------------------------------------------------------------- red-team additions
+# A separate generator, so that the lines above keep their values when these are extended.
+R2 = random.Random(20261130)
+
+def tok2(n, alphabet=string.ascii_letters + string.digits):
+    while True:
+        t = "".join(R2.choice(alphabet) for _ in range(n))
+        if any(c.isdigit() for c in t) and any(c.isalpha() for c in t):
+            return t
+
+for _ in range(N):
+    user = R2.choice(["ana", "joao.silva", "mary_jones", "li.wei"]) + str(R2.randint(1, 999))
+    dom = R2.choice(["example.com", "mail.empresa.com.br", "corp.example.co.uk"])
+    pos("email", "percent-encoded local%40domain.tld", f"{user}%40{dom}")
+    pos("email", "percent-encoded, plus-tag", f"{user}%2Balerts%40{dom}")
+    pos("email", "JSON-escaped local\\u0040domain.tld", f"{user}\\u0040{dom}")
+
 # --------------------------------------------------------------------------- negatives
 negatives = []  # (format, text)
 

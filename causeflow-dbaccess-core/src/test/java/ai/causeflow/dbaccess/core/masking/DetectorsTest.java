@@ -66,6 +66,31 @@ class DetectorsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "GET /users?email=ana.silva%40example.com&page=2|GET /users?email=***@***.***&page=2",
+      "GET /users?email=ANA%2Btag%40Example.COM|GET /users?email=***@***.***",
+      "{\"email\":\"ana\\u0040example.com\"}|{\"email\":\"***@***.***\"}",
+      "{\"doc\":\"{\\\"e\\\":\\\"ana\\\\u0040example.com\\\"}\"}|{\"doc\":\"{\\\"e\\\":\\\"***@***.***\\\"}\"}",
+      "mailto:ana@example.com?subject=x|mailto:***@***.***?subject=x",
+  })
+  void encodedAtSignsAreEmailSeparatorsToo(String input, String expected) {
+    assertThat(mask(input)).isEqualTo(expected);
+    assertThat(hits(input)).containsEntry("email", 1).hasSize(1);
+  }
+
+  @Test
+  void encodedEmailsKeepTheirDomainInPartialAndShareOneToken() {
+    Masking partial = Masking.builder().strategy("email", Strategy.PARTIAL).build();
+    assertThat(partial.maskText("q=ana%40example.com", new MaskingStats()))
+        .isEqualTo("q=***@example.com");
+    Masking tok = Masking.builder().strategy("email", Strategy.TOKENIZE)
+        .tokenizationKey(ai.causeflow.dbaccess.core.config.Secret.of("k".repeat(32))).build();
+    assertThat(tok.maskText("ana%40Example.com", new MaskingStats()))
+        .isEqualTo(tok.maskText("ANA@example.com", new MaskingStats()))
+        .isEqualTo(tok.maskText("ana\\u0040example.com", new MaskingStats()));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "(4111111111111111)|(****-****-****-****)",
       "{52998224725,11144477735}|{***.***.***-**,***.***.***-**}",
       "[4111111111111111,5500000000000004]|[****-****-****-****,****-****-****-****]",
@@ -134,6 +159,9 @@ class DetectorsTest {
       "ratio 0,52998224725",
       "phone 11987654321",                // bare digits are not a phone
       "+05:30",
+      "progress 40%40 done",              // a percent sign before 40 without an address
+      "50%40.5",
+      "path C:\\\\u0040dir",
   })
   void hardNegativesStayIntact(String input) {
     assertThat(mask(input)).isSameAs(input);

@@ -278,6 +278,7 @@ class MaskingTest {
         "x://" + "a:".repeat(100_000) + "@h", "-----BEGIN PRIVATE KEY-----".repeat(8_000),
         "4111 ".repeat(40_000), "1-".repeat(100_000), "1.".repeat(100_000),
         "AKIA".repeat(50_000), "::".repeat(100_000), "12345678909,".repeat(20_000),
+        "a%40".repeat(50_000), "a\\u0040".repeat(30_000), "\\".repeat(200_000),
     };
     for (String in : inputs) {
       long t0 = System.nanoTime();

@@ -511,7 +511,7 @@ public final class Detectors {
 
     @Override
     String triggers() {
-      return "@";
+      return "@%\\";
     }
 
     // non-ASCII letters count (joão@exemplo.com.br, internationalised domains): stopping at
@@ -529,31 +529,60 @@ public final class Detectors {
       return c >= 128 && Character.isLetterOrDigit(c);
     }
 
+    /**
+     * The length of the separator at {@code at}: {@code @}, or its percent-encoded ({@code %40},
+     * query strings and access logs) or JSON-escaped (backslash-u0040) spelling; 0 when none.
+     */
+    private static int separator(CharSequence s, int at) {
+      char c = s.charAt(at);
+      if (c == '@') {
+        return 1;
+      }
+      if (c == '%') {
+        return at + 2 < s.length() && s.charAt(at + 1) == '4' && s.charAt(at + 2) == '0' ? 3 : 0;
+      }
+      return Chars.startsWith(s, at, "\\u0040") ? 6 : 0;
+    }
+
     @Override
     long find(CharSequence s, int at, int floor) {
-      int start = at;
+      int sep = separator(s, at);
+      if (sep == 0) {
+        return NONE;
+      }
+      int mark = at;
+      // a doubly escaped separator (JSON inside a JSON string): the extra backslashes belong to it
+      while (sep == 6 && mark > floor && s.charAt(mark - 1) == '\\') {
+        mark--;
+      }
+      int start = mark;
       while (start > floor && local(s.charAt(start - 1))) {
+        if (start - 3 >= floor && s.charAt(start - 1) == '0' && s.charAt(start - 2) == '4'
+            && s.charAt(start - 3) == '%') {
+          break; // an earlier encoded separator: scanning past it would make a%40a%40... quadratic
+        }
         start--;
       }
-      while (start < at && s.charAt(start) == '.') {
+      while (start < mark && s.charAt(start) == '.') {
         start++;
       }
-      if (start == at) {
+      if (start == mark) {
         return NONE;
       }
       int n = s.length();
-      int end = at + 1;
+      int first = at + sep;
+      int end = first;
       while (end < n && domain(s.charAt(end))) {
         end++;
       }
-      while (end > at + 1 && (s.charAt(end - 1) == '.' || s.charAt(end - 1) == '-')) {
+      while (end > first && (s.charAt(end - 1) == '.' || s.charAt(end - 1) == '-')) {
         end--;
       }
       // labels non-empty, at least one dot, last label 2+ letters
       int lastDot = -1;
-      for (int i = at + 1; i < end; i++) {
+      for (int i = first; i < end; i++) {
         if (s.charAt(i) == '.') {
-          if (i == at + 1 || s.charAt(i - 1) == '.') {
+          if (i == first || s.charAt(i - 1) == '.') {
             return NONE;
           }
           lastDot = i;
@@ -577,18 +606,33 @@ public final class Detectors {
 
     @Override
     void partial(CharSequence s, int start, int end, StringBuilder out) {
+      int at = at(s, start, end);
+      if (at < 0) {
+        redact(s, start, end, out);
+      } else {
+        out.append("***@").append(s, at + separator(s, at), end);
+      }
+    }
+
+    /** The separator's position; its local part has no '@', '%40' or '\\u0040' before it. */
+    private static int at(CharSequence s, int start, int end) {
       for (int i = start; i < end; i++) {
-        if (s.charAt(i) == '@') {
-          out.append("***").append(s, i, end);
-          return;
+        char c = s.charAt(i);
+        if ((c == '@' || c == '%' || c == '\\') && separator(s, i) > 0) {
+          return i;
         }
       }
-      redact(s, start, end, out);
+      return -1;
     }
 
     @Override
     String canonical(CharSequence s, int start, int end) {
-      return Shapes.raw(s, start, end).toLowerCase(Locale.ROOT);
+      // one address, one token: whichever way its '@' was spelt
+      int at = at(s, start, end);
+      String raw = at < 0 ? Shapes.raw(s, start, end)
+          : Shapes.raw(s, start, at).replace("\\", "") + "@"
+              + Shapes.raw(s, at + separator(s, at), end);
+      return raw.toLowerCase(Locale.ROOT);
     }
   }
 
