@@ -77,6 +77,73 @@ class DetectorsTest {
     assertThat(hits(input)).containsEntry("email", 1).hasSize(1);
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "password=hunter2 user=ana|password=*** user=ana",
+      "passwd:hunter2|passwd:***",
+      "{\"password\": \"S3cr3t, with spaces\"}|{\"password\": \"***\"}",
+      "{\"doc\":\"{\\\"password\\\":\\\"h\\\\\\\"x\\\"}\"}|{\"doc\":\"{\\\"password\\\":\\\"***\\\"}\"}",
+      "secret=abc123def|secret=***",
+      "api_key=abcd1234efgh5678&page=2|api_key=***&page=2",
+      "apikey: abcd1234|apikey: ***",
+      "X-Api-Key: abcd1234efgh5678|X-Api-Key: ***",
+      "access_token=abc.def-123 next|access_token=*** next",
+      "{\"clientSecret\":\"abc\",\"dbPassword\":\"def\"}|{\"clientSecret\":\"***\",\"dbPassword\":\"***\"}",
+      "`WHERE password = 'hunter2'`|`WHERE password = '***'`",
+      "Server=db;User Id=sa;Password=P@ssw0rd;Pwd=x1;|Server=db;User Id=sa;Password=***;Pwd=***;",
+      "jdbc:postgresql://db:5432/app?user=app&password=s3cret&ssl=true|jdbc:postgresql://db:5432/app?user=app&password=***&ssl=true",
+      "Authorization: Basic dXNlcjpwYXNzd29yZA==|Authorization: Basic ***",
+      "\"authorization\":\"Digest abc123\"|\"authorization\":\"Digest ***\"",
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|aws_secret_access_key = ***",
+      "export PGPASSWORD=s3cret|export PGPASSWORD=***",
+      "ghp_1234567890abcdefghijklmnopqrstuvwxyz ok|ghp_*** ok",
+      "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstu|github_pat_***",
+      "xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx|xoxb-***",
+      "key sk_live_51H8abcdefghijklmnopqrstuvwx.|key sk_live_***.",
+      "rk_test_51H8abcdefghijklmn|rk_test_***",
+      "whsec_abcdefghijklmnop1234|whsec_***",
+      "AIzaSyA1234567890abcdefghijklmnopqrstuv|AIza***",
+      "glpat-abcdefghij0123456789|glpat-***",
+      "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD|sk-***",
+      "password: \"never closed|password: \"***",
+  })
+  void secretsAreMaskedByTheirKeyOrPrefix(String input, String expected) {
+    assertThat(mask(input)).isEqualTo(expected);
+    assertThat(hits(input)).containsOnlyKeys("secret_assignment");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "password_reset_at=2026-01-01T00:00:00Z",
+      "token_count=42 max_tokens=4096 tokens: 17",
+      "token_type=bearer secret_name=prod/db",
+      "{\"password\":null,\"token\":\"\",\"secret\":\"***\",\"apiKey\":true}",
+      "WHERE password = ? AND token = $1 AND secret = :s",
+      "password=${DB_PASSWORD}",
+      "PWD=/var/lib/app OLDPWD=~/src",
+      "monkey=banana hotkey=F5 passwordless=true",
+      "task-sk-12 ask_live_feed mask_test_1 xox-1 sk-ant-deployment-notes",
+      "https://example.com/a/b x==y",
+      "{\"password\":{\"minLength\":12}}",
+  })
+  void secretLikeWordsThatAreNotSecretsStayIntact(String input) {
+    assertThat(mask(input)).isSameAs(input);
+  }
+
+  @Test
+  void secretValuesThatOtherDetectorsOwnKeepTheirShapes() {
+    assertThat(mask("Authorization: Bearer abc123def456ghi789"))
+        .isEqualTo("Authorization: Bearer ***");
+    assertThat(hits("Authorization: Bearer abc123def456ghi789")).containsOnlyKeys("bearer_token");
+    assertThat(mask("private_key: -----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY-----"))
+        .isEqualTo("private_key: -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----");
+    // partial never shows part of a secret; tokenize is stable per value
+    Masking partial = Masking.builder().strategy("secret_assignment", Strategy.PARTIAL).build();
+    assertThat(partial.maskText("password=hunter2", new MaskingStats())).isEqualTo("password=***");
+    Masking off = Masking.builder().disable("secret_assignment").build();
+    assertThat(off.maskText("password=hunter2", new MaskingStats())).isEqualTo("password=hunter2");
+  }
+
   @Test
   void encodedEmailsKeepTheirDomainInPartialAndShareOneToken() {
     Masking partial = Masking.builder().strategy("email", Strategy.PARTIAL).build();

@@ -279,6 +279,10 @@ class MaskingTest {
         "4111 ".repeat(40_000), "1-".repeat(100_000), "1.".repeat(100_000),
         "AKIA".repeat(50_000), "::".repeat(100_000), "12345678909,".repeat(20_000),
         "a%40".repeat(50_000), "a\\u0040".repeat(30_000), "\\".repeat(200_000),
+        "password:?".repeat(20_000), "password=\"?".repeat(20_000), "token=".repeat(30_000),
+        "\\\"password\\\":\\\"?".repeat(10_000), "\\\"".repeat(100_000), "xoxb-".repeat(40_000),
+        "ghp_".repeat(50_000), "AIza".repeat(50_000), "sk_live_".repeat(25_000), "a=".repeat(100_000),
+        "Authorization: Bearer ".repeat(10_000), "\"password\":\"".repeat(15_000),
     };
     for (String in : inputs) {
       long t0 = System.nanoTime();

@@ -14,7 +14,7 @@ public final class Detectors {
 
   /** Every built-in detector name, in the order the scanner consults them. */
   public static final List<String> NAMES = List.of("private_key", "url_credentials", "email",
-      "bearer_token", "jwt", "aws_access_key", "iban", "cnpj", "cpf", "credit_card", "us_ssn",
+      "bearer_token", "secret_assignment", "jwt", "aws_access_key", "iban", "cnpj", "cpf", "credit_card", "us_ssn",
       "phone", "ipv4", "ipv6");
 
   /** The built-in detector called {@code name}. */
@@ -32,6 +32,7 @@ public final class Detectors {
       case "us_ssn" -> usSsn();
       case "url_credentials" -> urlCredentials();
       case "private_key" -> privateKey();
+      case "secret_assignment" -> secretAssignment();
       case "ipv4" -> ipv4();
       case "ipv6" -> ipv6();
       default -> throw new IllegalArgumentException("unknown detector '" + name
@@ -98,6 +99,15 @@ public final class Detectors {
   /** A PEM {@code -----BEGIN ... PRIVATE KEY-----} block, to its END line or the end of text. */
   public static Detector privateKey() {
     return PrivateKey.INSTANCE;
+  }
+
+  /**
+   * The value of a secret-named key ({@code password=...}, {@code "api_key": "..."},
+   * {@code Authorization: Basic ...}, {@code Password=...;}) and the secret part of tokens with a
+   * well-known prefix ({@code ghp_}, {@code xoxb-}, {@code sk_live_}, {@code AIza}...).
+   */
+  public static Detector secretAssignment() {
+    return SecretAssignment.INSTANCE;
   }
 
   /** Dotted-quad IPv4 address (off by default). */
@@ -696,6 +706,343 @@ public final class Detectors {
         }
       }
       return NONE;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***");
+    }
+  }
+
+  /**
+   * Secrets named by their key, and tokens named by their prefix. Triggered at {@code =} and
+   * {@code :} (then the key before it must end in a secret word: a few character compares, no
+   * scan of the key), and at {@code _}, {@code -} and {@code z} (then a known prefix must end
+   * there). Only the value is masked: the key, the quotes and the prefix stay readable.
+   */
+  private static final class SecretAssignment extends Secret {
+    static final SecretAssignment INSTANCE = new SecretAssignment();
+
+    SecretAssignment() {
+      super("secret_assignment");
+    }
+
+    @Override
+    String triggers() {
+      return "=:_-z";
+    }
+
+    private static final int PLAIN = 0;
+    private static final int AUTHORIZATION = 1;
+    private static final int PWD = 2;
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      char c = s.charAt(at);
+      return c == '=' || c == ':' ? assignment(s, at, floor) : prefixed(s, at, floor);
+    }
+
+    // ---- key = value
+
+    private long assignment(CharSequence s, int at, int floor) {
+      int n = s.length();
+      if (at + 1 < n) {
+        char next = s.charAt(at + 1);
+        if (next == '=' || next == '/' || next == ':') {
+          return NONE; // ==, scheme://, ::
+        }
+      }
+      int keyEnd = at;
+      while (keyEnd > floor && s.charAt(keyEnd - 1) == ' ') {
+        keyEnd--;
+      }
+      if (keyEnd > floor && (s.charAt(keyEnd - 1) == '"' || s.charAt(keyEnd - 1) == '\'')) {
+        keyEnd--;
+        if (keyEnd > floor && s.charAt(keyEnd - 1) == '\\') {
+          keyEnd--; // an escaped quote: JSON inside a JSON string
+        }
+      }
+      int kind = secretKey(s, keyEnd, floor);
+      if (kind < 0) {
+        return NONE;
+      }
+      int v = at + 1;
+      while (v < n && (s.charAt(v) == ' ' || s.charAt(v) == '\t')) {
+        v++;
+      }
+      int quote = quoteAt(s, v);
+      int from = v + quoteLength(quote);
+      if (kind == AUTHORIZATION) {
+        int w = from;
+        while (w < n && Chars.letter(s.charAt(w))) {
+          w++;
+        }
+        if (w > from && w < n && s.charAt(w) == ' ') {
+          if (w - from == 6 && Chars.startsWithIgnoreCase(s, from, "bearer")) {
+            return NONE; // bearer_token masks it and keeps its shape
+          }
+          while (w < n && s.charAt(w) == ' ') {
+            w++;
+          }
+          from = w; // keep the scheme (Basic, Digest...), mask its credentials
+        }
+      }
+      // the cheap checks on the first character come before the value is measured: a value
+      // that is refused after a long scan would make inputs such as "password:?password:?..."
+      // quadratic
+      if (from >= n || reference(s, from, kind)) {
+        return NONE;
+      }
+      int end = valueEnd(s, from, quote);
+      if (end <= from || placeholder(s, from, end)) {
+        return NONE;
+      }
+      return span(from, end);
+    }
+
+    /** The kind of secret the key ending at {@code end} names, or -1. */
+    private static int secretKey(CharSequence s, int end, int floor) {
+      if (end - 3 < floor) {
+        return -1;
+      }
+      switch (lower(s.charAt(end - 1))) {
+        case 'd':
+          if (word(s, end, floor, "password") || word(s, end, floor, "passwd")) {
+            return PLAIN;
+          }
+          if (word(s, end, floor, "pwd")) {
+            return PWD;
+          }
+          // PGPASSWORD, the libpq environment variable
+          return Chars.startsWithIgnoreCase(s, end - 10, "pgpassword") && end - 10 >= floor
+              && boundary(s, end - 10, floor) ? PLAIN : -1;
+        case 'e':
+          return word(s, end, floor, "passphrase") ? PLAIN : -1;
+        case 't':
+          return word(s, end, floor, "secret") ? PLAIN : -1;
+        case 'n':
+          if (word(s, end, floor, "token")) {
+            return PLAIN;
+          }
+          return word(s, end, floor, "authorization") ? AUTHORIZATION : -1;
+        case 'y':
+          if (word(s, end, floor, "apikey")) {
+            return PLAIN;
+          }
+          if (!word(s, end, floor, "key")) {
+            return -1;
+          }
+          int prev = end - 3;
+          if (prev > floor && (s.charAt(prev - 1) == '_' || s.charAt(prev - 1) == '-'
+              || s.charAt(prev - 1) == '.')) {
+            prev--;
+          } else if (!(Chars.upper(s.charAt(end - 3)) && prev > floor
+              && Chars.lower(s.charAt(prev - 1)))) {
+            return -1; // "monkey", "hotkey": not a separate word
+          }
+          for (String w : KEY_QUALIFIERS) {
+            if (word(s, prev, floor, w)) {
+              return PLAIN;
+            }
+          }
+          return -1;
+        default:
+          return -1;
+      }
+    }
+
+    /** Words that make a {@code ..._key} a secret (api_key, secret_key, aws_secret_access_key). */
+    private static final String[] KEY_QUALIFIERS = {"api", "secret", "access", "private",
+        "signing", "encryption", "client", "master", "auth"};
+
+    /**
+     * Whether the key ending at {@code end} ends in {@code w} (any case) as a word of its own:
+     * at the start of the key, after a non-alphanumeric character, or a camel-case hump
+     * ({@code dbPassword}, {@code clientSecret}).
+     */
+    private static boolean word(CharSequence s, int end, int floor, String w) {
+      int start = end - w.length();
+      return start >= floor && Chars.startsWithIgnoreCase(s, start, w) && boundary(s, start, floor);
+    }
+
+    private static boolean boundary(CharSequence s, int start, int floor) {
+      if (start == floor || start == 0) {
+        return true;
+      }
+      char before = s.charAt(start - 1);
+      return !Chars.alnum(before) || (Chars.lower(before) && Chars.upper(s.charAt(start)));
+    }
+
+    private static char lower(char c) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+
+    private static final int NO_QUOTE = 0;
+    private static final int ESCAPED_DOUBLE = 1;
+
+    /** The quote opening the value at {@code v}: 0, {@code '"'}, {@code '\''} or escaped {@code \"}. */
+    private static int quoteAt(CharSequence s, int v) {
+      if (v >= s.length()) {
+        return NO_QUOTE;
+      }
+      char c = s.charAt(v);
+      if (c == '"' || c == '\'') {
+        return c;
+      }
+      return c == '\\' && v + 1 < s.length() && s.charAt(v + 1) == '"' ? ESCAPED_DOUBLE : NO_QUOTE;
+    }
+
+    private static int quoteLength(int quote) {
+      return quote == NO_QUOTE ? 0 : quote == ESCAPED_DOUBLE ? 2 : 1;
+    }
+
+    /**
+     * Where the value starting at {@code from} ends: at its closing quote, or for a bare value at
+     * white space or a delimiter of query strings, connection strings, JSON and SQL. A quoted value
+     * that is never closed runs to the end of the line (fail closed: the text was cut).
+     */
+    private static int valueEnd(CharSequence s, int from, int quote) {
+      int n = s.length();
+      int j = from;
+      if (quote == NO_QUOTE) {
+        while (j < n) {
+          char c = s.charAt(j);
+          if (c <= ' ' || c == ';' || c == '&' || c == ',' || c == '"' || c == '\''
+              || c == '<' || c == '>' || c == ')' || c == '}' || c == ']' || c == '\\') {
+            break;
+          }
+          j++;
+        }
+        return j;
+      }
+      while (j < n) {
+        char c = s.charAt(j);
+        if (c == '\n' || c == '\r') {
+          return j;
+        }
+        if (c == '"' && quote != '\'') {
+          // backslashes before the quote: JSON escapes it with one, JSON inside a JSON string
+          // closes with one and escapes with three (a literal backslash there is four)
+          int slashes = 0;
+          while (j - slashes - 1 >= from && s.charAt(j - slashes - 1) == '\\') {
+            slashes++;
+          }
+          if (quote == ESCAPED_DOUBLE ? slashes % 4 == 1 : slashes % 2 == 0) {
+            return quote == ESCAPED_DOUBLE ? j - 1 : j;
+          }
+        } else if (c == '\'' && quote == '\'') {
+          return j;
+        }
+        j++;
+      }
+      return j;
+    }
+
+    /**
+     * Values that are not secrets: SQL parameters ({@code ?}, {@code $1}, {@code :name}),
+     * config placeholders ({@code ${DB_PASSWORD}}), nulls and booleans, values already masked
+     * ({@code ***}), nested documents (scanned on their own), a PEM block or a JWT (private_key
+     * and jwt mask them in their own shapes) and, for {@code PWD}, the working directory of a process environment.
+     * This method decides on the first characters only.
+     */
+    private static boolean reference(CharSequence s, int from, int kind) {
+      char c = s.charAt(from);
+      if (c == '?' || c == '{' || c == '[' || c == ':' || (c == '$' && from + 1 < s.length()
+          && (Chars.digit(s.charAt(from + 1)) || s.charAt(from + 1) == '{'))) {
+        return true;
+      }
+      if (kind == PWD && (c == '/' || c == '~')) {
+        return true;
+      }
+      return (c == '-' && Chars.startsWith(s, from, "-----"))
+          || (c == 'e' && Chars.startsWith(s, from, "eyJ")
+              && Jwt.INSTANCE.find(s, from + 2, from) != NONE);
+    }
+
+    /** See {@link #reference}: the checks that need the whole value. */
+    private static boolean placeholder(CharSequence s, int from, int end) {
+      int len = end - from;
+      boolean stars = true;
+      for (int i = from; i < end && stars; i++) {
+        stars = s.charAt(i) == '*';
+      }
+      if (stars) {
+        return true;
+      }
+      return switch (len) {
+        case 3 -> Chars.startsWithIgnoreCase(s, from, "nil");
+        case 4 -> Chars.startsWithIgnoreCase(s, from, "null")
+            || Chars.startsWithIgnoreCase(s, from, "true")
+            || Chars.startsWithIgnoreCase(s, from, "none");
+        case 5 -> Chars.startsWithIgnoreCase(s, from, "false");
+        default -> false;
+      };
+    }
+
+    // ---- prefixed tokens
+
+    private static long prefixed(CharSequence s, int at, int floor) {
+      char c = s.charAt(at);
+      int start = -1;
+      int min = 0;
+      boolean dashes = true;
+      if (c == '_') {
+        if (prefix(s, at - 3, floor, "gh") && "pousr".indexOf(s.charAt(at - 1)) >= 0) {
+          start = at + 1; // GitHub ghp_, gho_, ghu_, ghs_, ghr_
+          min = 30;
+          dashes = false;
+        } else if (prefix(s, at - 6, floor, "github") && Chars.startsWith(s, at + 1, "pat_")) {
+          start = at + 5;
+          min = 30;
+        } else if ((prefix(s, at - 2, floor, "sk") || prefix(s, at - 2, floor, "rk"))
+            && (Chars.startsWith(s, at + 1, "live_") || Chars.startsWith(s, at + 1, "test_"))) {
+          start = at + 6; // Stripe secret and restricted keys
+          min = 16;
+          dashes = false;
+        } else if (prefix(s, at - 5, floor, "whsec")) {
+          start = at + 1; // Stripe webhook signing secret
+          min = 16;
+          dashes = false;
+        }
+      } else if (c == '-') {
+        if (prefix(s, at - 4, floor, "xox") && "abeprs".indexOf(s.charAt(at - 1)) >= 0) {
+          start = at + 1; // Slack xoxb-, xoxp-, xoxa-, xoxe-, xoxr-, xoxs-
+          min = 10;
+        } else if (prefix(s, at - 5, floor, "glpat")) {
+          start = at + 1; // GitLab personal access token
+          min = 20;
+        } else if (prefix(s, at - 2, floor, "sk")) {
+          start = at + 1; // OpenAI / Anthropic style sk-..., sk-proj-..., sk-ant-...
+          min = 32;
+        }
+      } else if (c == 'z' && prefix(s, at - 2, floor, "AI") && Chars.at(s, at + 1, 'a')) {
+        start = at + 2; // Google API key: AIza + 35 characters
+        min = 35;
+      }
+      if (start < 0) {
+        return NONE;
+      }
+      int n = s.length();
+      int end = start;
+      while (end < n && (Chars.alnum(s.charAt(end)) || s.charAt(end) == '_'
+          || (dashes && s.charAt(end) == '-'))) {
+        end++;
+      }
+      if (end - start < min || (!dashes && end < n && s.charAt(end) == '-')) {
+        return NONE;
+      }
+      for (int i = start; i < end; i++) {
+        if (Chars.digit(s.charAt(i))) {
+          return span(start, end); // real tokens carry digits; "sk-ant-deployment-notes" does not
+        }
+      }
+      return NONE;
+    }
+
+    /** Whether {@code lit} starts a token at {@code i} (nothing word-like glued before it). */
+    private static boolean prefix(CharSequence s, int i, int floor, String lit) {
+      return i >= floor && Chars.startsWith(s, i, lit) && !Chars.wordBefore(s, i)
+          && !(i > 0 && s.charAt(i - 1) == '-');
     }
 
     @Override
