@@ -97,6 +97,43 @@ class MaskingTest {
   }
 
   @Test
+  void valuesUnderSecretKeysAreMaskedInRowsAndDocumentsWithoutRules() {
+    // a MongoDB/DynamoDB document or a parsed JSONB value: the key is not in the value's text
+    Map<String, Object> doc = row("user", "ana", "password", "hunter2", "apiKey", "k-123",
+        "token_count", 42, "password_reset_at", "2026-01-01T00:00:00Z", "secret", null,
+        "headers", List.of(row("Authorization", "Basic dXNlcjpwYXNzd29yZA==")),
+        "auth", row("accessToken", "opaque-xyz", "refresh_token", "***", "pin", 1234));
+    Map<String, Object> r = row("id", 7, "db_password", "s3cret", "payload", doc,
+        "pwd", "/srv/app", "session_token", 123456789L);
+    MaskingStats st = new MaskingStats();
+    Map<String, Object> out = Masking.defaults().maskRow(COLS, r, st);
+    assertThat(out.get("db_password")).isEqualTo("***");
+    assertThat(out.get("pwd")).isEqualTo("/srv/app");
+    assertThat(out.get("session_token")).isEqualTo("***");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> p = (Map<String, Object>) out.get("payload");
+    assertThat(p).containsEntry("user", "ana").containsEntry("password", "***")
+        .containsEntry("apiKey", "***").containsEntry("token_count", 42)
+        .containsEntry("password_reset_at", "2026-01-01T00:00:00Z").containsEntry("secret", null)
+        .containsEntry("headers", List.of(row("Authorization", "Basic ***")))
+        .containsEntry("auth", row("accessToken", "***", "refresh_token", "***", "pin", 1234));
+    assertThat(out.toString()).doesNotContain("hunter2", "k-123", "s3cret", "dXNlcjpwYXNzd29yZA",
+        "opaque-xyz", "123456789");
+    assertThat(st.patternsApplied()).containsEntry("secret_assignment", 6);
+    assertThat(st.maskedFieldCount()).isEqualTo(6);
+    // their own detectors keep their shapes; off means off
+    assertThat(Masking.defaults().maskRow(List.of(),
+        row("authorization", "Bearer abc123def456ghi789"), new MaskingStats()))
+        .containsEntry("authorization", "Bearer ***");
+    Map<String, Object> clean = row("password", "hunter2");
+    assertThat(Masking.builder().disable("secret_assignment").build()
+        .maskRow(List.of(), clean, new MaskingStats())).isSameAs(clean);
+    Map<String, Object> dropped = Masking.builder().strategy("secret_assignment", Strategy.DROP)
+        .build().maskRow(List.of(), row("a", 1, "token", "t-1"), new MaskingStats());
+    assertThat(dropped).containsOnlyKeys("a");
+  }
+
+  @Test
   void numbersAreStringifiedForDetectionAndBecomeStringsWhenMasked() {
     Map<String, Object> r = row("a", 52998224725L, "b", new BigDecimal("52998224725"),
         "c", new BigInteger("4111111111111111"), "d", 52998224725.0, "e", 12345678900L,

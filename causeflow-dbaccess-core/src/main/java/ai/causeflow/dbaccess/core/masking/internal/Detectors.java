@@ -720,7 +720,7 @@ public final class Detectors {
    * scan of the key), and at {@code _}, {@code -} and {@code z} (then a known prefix must end
    * there). Only the value is masked: the key, the quotes and the prefix stay readable.
    */
-  private static final class SecretAssignment extends Secret {
+  static final class SecretAssignment extends Secret {
     static final SecretAssignment INSTANCE = new SecretAssignment();
 
     SecretAssignment() {
@@ -798,6 +798,41 @@ public final class Detectors {
         return NONE;
       }
       return span(from, end);
+    }
+
+    /**
+     * For a value held whole under {@code key} (a row column, a document key): where its secret
+     * part starts (0, or after the scheme of an {@code Authorization} value), or -1 when the key
+     * names no secret or the value is none (a placeholder, a Bearer token, a JWT...).
+     */
+    static int valueStart(String key, String value) {
+      int kind = secretKey(key, key.length(), 0);
+      int n = value.length();
+      if (kind < 0 || n == 0) {
+        return -1;
+      }
+      int from = 0;
+      if (kind == AUTHORIZATION) {
+        int w = 0;
+        while (w < n && Chars.letter(value.charAt(w))) {
+          w++;
+        }
+        if (w > 0 && w < n && value.charAt(w) == ' ') {
+          if (w == 6 && Chars.startsWithIgnoreCase(value, 0, "bearer")) {
+            return -1;
+          }
+          while (w < n && value.charAt(w) == ' ') {
+            w++;
+          }
+          from = w;
+        }
+      }
+      return from >= n || reference(value, from, kind) || placeholder(value, from, n) ? -1 : from;
+    }
+
+    /** Whether {@code key} (a whole column or document key) names a secret. */
+    static boolean namesSecret(String key) {
+      return secretKey(key, key.length(), 0) >= 0;
     }
 
     /** The kind of secret the key ending at {@code end} names, or -1. */

@@ -74,7 +74,7 @@ public final class ValueMasker {
         qualified = col == null || col.sourceTable() == null ? null : col.qualifiedName();
         rule = rules.match(key, null, qualified);
       }
-      masked = rule != null ? whole(rule, value, stats) : value(value, key, qualified, 1, stats);
+      masked = rule != null ? whole(rule, value, stats) : keyed(key, value, key, qualified, 1, stats);
       if (masked != value && out == null) {
         out = new LinkedHashMap<>(row.size() * 2);
         copyFirst(row, seen, out);
@@ -194,6 +194,27 @@ public final class ValueMasker {
     return leaf(v, text, stats);
   }
 
+  /**
+   * A value under a column or document key: a string or number under a key that names a secret
+   * ({@code password}, {@code api_key}, {@code accessToken}...) is masked whole, as
+   * secret_assignment masks {@code password=...} in text; anything else goes to {@link #value}.
+   * JSON documents and rows carry the key beside the value, not in the same string, so the text
+   * scan alone would never see {@code {"password": "hunter2"}} read as a map.
+   */
+  private @Nullable Object keyed(String key, @Nullable Object v, @Nullable String path,
+      @Nullable String qualified, int depth, MaskingStats stats) {
+    if ((v instanceof String || v instanceof Number)
+        && scanner.namesSecret(key)) {
+      String text = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+      Object r = scanner.scanUnderSecretKey(key, text, stats, false);
+      if (r != text) {
+        stats.fieldMasked();
+        return r;
+      }
+    }
+    return value(v, path, qualified, depth, stats);
+  }
+
   /** Masks {@code text}, the string form of {@code original}; the original when unchanged. */
   private Object leaf(Object original, String text, MaskingStats stats) {
     Object r = scanner.scan(text, stats, false);
@@ -272,7 +293,7 @@ public final class ValueMasker {
         rule = rules.match(name, childPath, childQualified);
       }
       Object masked = rule != null ? whole(rule, value, stats)
-          : value(value, childPath, childQualified, depth + 1, stats);
+          : keyed(name, value, childPath, childQualified, depth + 1, stats);
       Object newKey = key;
       if (key instanceof String k) {
         // keys are data too (documents keyed by e-mail); drop degrades to redact for a key
