@@ -234,6 +234,12 @@ for _ in range(N):
     pos("email", "percent-encoded, plus-tag", f"{user}%2Balerts%40{dom}")
     pos("email", "JSON-escaped local\\u0040domain.tld", f"{user}\\u0040{dom}")
 
+for _ in range(N):
+    ddd = R2.choice(["11", "21", "31", "41", "51", "61", "71", "81", "85"])
+    rest = f"{R2.randint(1000, 9999)}-{R2.randint(1000, 9999)}"
+    pos("phone", "BR (DD) 9 XXXX-XXXX", f"({ddd}) 9 {rest}")
+    pos("phone", "BR DD 9 XXXX-XXXX", f"{ddd} 9 {rest}")
+
 SECRET_CHARS = string.ascii_letters + string.digits + "!$*#%^"
 
 def kv(fmt, template, value):

@@ -36,6 +36,8 @@ class DetectorsTest {
       "cnpj 11.222.333/0001-81|cnpj **.***.***/****-**|cnpj",
       "cnpj:11222333000181|cnpj:**.***.***/****-**|cnpj",
       "tel (11) 98765-4321|tel (**) *****-****|phone",
+      "tel (11) 9 8765-4321 ok|tel (**) *****-**** ok|phone",
+      "tel 21 9 8765-4321|tel (**) *****-****|phone",
       "tel +55 11 98765-4321.|tel (**) *****-****.|phone",
       "call (555) 123-4567|call (**) *****-****|phone",
       "call 555-123-4567 now|call (**) *****-**** now|phone",
@@ -106,6 +108,9 @@ class DetectorsTest {
       "glpat-abcdefghij0123456789|glpat-***",
       "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD|sk-***",
       "password: \"never closed|password: \"***",
+      "passwd=$8eslttOaI5K next|passwd=*** next",
+      "\"token\": \"$1abc\"|\"token\": \"***\"",
+      "secret=${notClosed|secret=***",
   })
   void secretsAreMaskedByTheirKeyOrPrefix(String input, String expected) {
     assertThat(mask(input)).isEqualTo(expected);
@@ -228,6 +233,7 @@ class DetectorsTest {
       "+05:30",
       "progress 40%40 done",              // a percent sign before 40 without an address
       "50%40.5",
+      "11 8 8765-4321",                   // only the mobile 9 stands apart
       "path C:\\\\u0040dir",
   })
   void hardNegativesStayIntact(String input) {

@@ -358,9 +358,12 @@ public final class Detectors {
       if (northAmerican(s, from, end, '-') || northAmerican(s, from, end, '.')) {
         return from + 12;
       }
-      // Brazilian DD NNNNN-NNNN / DD NNNN-NNNN
+      // Brazilian DD NNNNN-NNNN / DD 9 NNNN-NNNN (the mobile 9 written apart) / DD NNNN-NNNN
       if (Shapes.fits(s, from, end, "## #####-####")) {
         return from + 13;
+      }
+      if (Shapes.fits(s, from, end, "## # ####-####") && s.charAt(from + 3) == '9') {
+        return from + 14;
       }
       if (Shapes.fits(s, from, end, "## ####-####")) {
         return from + 12;
@@ -374,7 +377,7 @@ public final class Detectors {
           && Chars.digitRun(s, from + 8, end) == 4;
     }
 
-    /** (DD) NNNNN-NNNN, (DD) NNNN-NNNN (Brazil) and (NPA) NXX-XXXX (North America). */
+    /** (DD) NNNNN-NNNN, (DD) 9 NNNN-NNNN, (DD) NNNN-NNNN (Brazil) and (NPA) NXX-XXXX (North America). */
     private static int parenthesised(CharSequence s, int from, int end) {
       int j = from + 1;
       int area = Chars.digitRun(s, j, end);
@@ -387,6 +390,11 @@ public final class Detectors {
         j++;
       }
       int mid = Chars.digitRun(s, j, end);
+      if (area == 2 && mid == 1 && s.charAt(j) == '9' && j + 2 < end && s.charAt(j + 1) == ' '
+          && Chars.digitRun(s, j + 2, end) == 4) {
+        mid = 4; // (11) 9 8765-4321: the mobile 9 written apart
+        j += 2;
+      }
       j += mid;
       boolean ok = area == 3 ? mid == 3 : (mid == 4 || mid == 5);
       if (!ok || j >= end) {
@@ -982,8 +990,7 @@ public final class Detectors {
      */
     private static boolean reference(CharSequence s, int from, int kind) {
       char c = s.charAt(from);
-      if (c == '?' || c == '{' || c == '[' || c == ':' || (c == '$' && from + 1 < s.length()
-          && (Chars.digit(s.charAt(from + 1)) || s.charAt(from + 1) == '{'))) {
+      if (c == '?' || c == '{' || c == '[' || c == ':' || (c == '$' && dollarReference(s, from))) {
         return true;
       }
       if (kind == PWD && (c == '/' || c == '~')) {
@@ -992,6 +999,32 @@ public final class Detectors {
       return (c == '-' && Chars.startsWith(s, from, "-----"))
           || (c == 'e' && Chars.startsWith(s, from, "eyJ")
               && Jwt.INSTANCE.find(s, from + 2, from) != NONE);
+    }
+
+    /**
+     * {@code $1} (a SQL parameter) or {@code ${NAME}} (a configuration placeholder), looked at
+     * within a few characters: a password that merely starts with {@code $} ({@code $8esl...})
+     * is a secret.
+     */
+    private static boolean dollarReference(CharSequence s, int from) {
+      int n = s.length();
+      int digits = Chars.digitRun(s, from + 1, Math.min(n, from + 6));
+      if (digits > 0) {
+        return digits <= 4 && !Chars.wordAt(s, from + 1 + digits);
+      }
+      if (!Chars.at(s, from + 1, '{')) {
+        return false;
+      }
+      for (int k = from + 2; k < Math.min(n, from + 128); k++) {
+        char c = s.charAt(k);
+        if (c == '}') {
+          return k > from + 2;
+        }
+        if (c <= ' ' || c == '"' || c == '\'' || c == '{') {
+          return false;
+        }
+      }
+      return false;
     }
 
     /** See {@link #reference}: the checks that need the whole value. */
