@@ -97,6 +97,21 @@ class MaskingTest {
   }
 
   @Test
+  void primitiveArraysAreScannedElementByElement() {
+    long[] cpfs = {52998224725L, 7L};
+    char[] text = "mail ana@example.com".toCharArray();
+    int[] small = {1, 2, 3};
+    Map<String, Object> r = row("a", cpfs, "b", text, "c", small, "d", new double[] {4.111111111111111E15});
+    MaskingStats st = new MaskingStats();
+    Map<String, Object> out = Masking.defaults().maskRow(List.of(), r, st);
+    assertThat(out.get("a")).isEqualTo(List.of("***.***.***-**", 7L));
+    assertThat(out.get("b")).isEqualTo("mail ***@***.***");
+    assertThat(out.get("c")).isSameAs(small);
+    assertThat(out.get("d")).isEqualTo(List.of("****-****-****-****"));
+    assertThat(st.patternsApplied()).containsOnlyKeys("cpf", "email", "credit_card");
+  }
+
+  @Test
   void valuesUnderSecretKeysAreMaskedInRowsAndDocumentsWithoutRules() {
     // a MongoDB/DynamoDB document or a parsed JSONB value: the key is not in the value's text
     Map<String, Object> doc = row("user", "ana", "password", "hunter2", "apiKey", "k-123",

@@ -190,8 +190,27 @@ public final class ValueMasker {
       Object r = list(l, path, qualified, depth, stats);
       return r == l ? v : ((List<?>) r).toArray();
     }
+    if (v instanceof char[] chars) {
+      Object r = leaf(v, new String(chars), stats);
+      return r == v ? v : r;
+    }
+    if (v.getClass().isArray()) {
+      // long[], int[], double[] ...: toString() would be a type and an address, never the values
+      List<Object> l = primitives(v);
+      Object r = list(l, path, qualified, depth, stats);
+      return r == l ? v : r;
+    }
     String text = String.valueOf(v);
     return leaf(v, text, stats);
+  }
+
+  private static List<Object> primitives(Object array) {
+    int n = java.lang.reflect.Array.getLength(array);
+    List<Object> l = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      l.add(java.lang.reflect.Array.get(array, i));
+    }
+    return l;
   }
 
   /**
