@@ -750,6 +750,66 @@ public final class Detectors {
       return c == '=' || c == ':' ? assignment(s, at, floor) : prefixed(s, at, floor);
     }
 
+    /** The last letter of a secret word (password, secret, token, apikey, authorization...). */
+    private static final boolean[] KEY_END = table("dDeEtTnNyY");
+    /** The letter before the '-' of xox?-, glpat-, sk-. */
+    private static final boolean[] DASH_PREFIX_END = table("abeprstk");
+    /** The letter before the '_' of gh?_, github_, sk_, rk_, whsec_. */
+    private static final boolean[] UNDERSCORE_PREFIX_END = table("pousrbkc");
+
+    private static boolean[] table(String chars) {
+      boolean[] t = new boolean[128];
+      for (char ch : chars.toCharArray()) {
+        t[ch] = true;
+      }
+      return t;
+    }
+
+    /**
+     * A small, inlinable pre-check by the scanner at a trigger {@code c}: whether the character
+     * before it can end a secret key (past spaces and a closing quote) or a token prefix. Most
+     * {@code :} {@code -} {@code _} in incident data (times, UUIDs, snake_case keys such as
+     * {@code "order_id":}) stop here without a call.
+     */
+    static boolean candidate(String s, int at, char c) {
+      int j = at - 1;
+      if (j < 0) {
+        return false;
+      }
+      char p = s.charAt(j);
+      if (c == '-') {
+        return p < 128 && DASH_PREFIX_END[p];
+      }
+      if (c == '_') {
+        return p < 128 && UNDERSCORE_PREFIX_END[p];
+      }
+      if (c == 'z') {
+        return p == 'I';
+      }
+      while (p == ' ' && j > 0) {
+        p = s.charAt(--j);
+      }
+      if ((p == '"' || p == '\'') && j > 0) {
+        p = s.charAt(--j);
+        if (p == '\\' && j > 0) {
+          p = s.charAt(--j);
+        }
+      }
+      if (p >= 128 || !KEY_END[p] || j == 0) {
+        return false;
+      }
+      // the last two letters of password, passwd, pwd, passphrase, secret, token, authorization,
+      // apikey, ..._key: "order_id", "event", "amount", "currency" stop here
+      char q = lower(s.charAt(j - 1));
+      return switch (lower(p)) {
+        case 'd' -> q == 'r' || q == 'w';
+        case 'e' -> q == 's';
+        case 't' -> q == 'e';
+        case 'n' -> q == 'e' || q == 'o';
+        default -> q == 'e'; // 'y'
+      };
+    }
+
     // ---- key = value
 
     private long assignment(CharSequence s, int at, int floor) {
@@ -1051,6 +1111,17 @@ public final class Detectors {
 
     private static long prefixed(CharSequence s, int at, int floor) {
       char c = s.charAt(at);
+      if (at == 0) {
+        return NONE;
+      }
+      // every prefix ends in one of these before its '_', '-' or 'z': most dashes and
+      // underscores (dates, UUIDs, snake_case keys) are refused on one compare
+      switch (s.charAt(at - 1)) {
+        case 'p', 'o', 'u', 's', 'r', 'h', 'k', 'c', 'b', 'a', 'e', 't', 'I' -> { }
+        default -> {
+          return NONE;
+        }
+      }
       int start = -1;
       int min = 0;
       boolean dashes = true;
