@@ -109,6 +109,9 @@ class DetectorsTest {
       "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD|sk-***",
       "password: \"never closed|password: \"***",
       "passwd=$8eslttOaI5K next|passwd=*** next",
+      "`ALTER ROLE app WITH PASSWORD 'it''s s3cret' VALID UNTIL 'infinity'`|`ALTER ROLE app WITH PASSWORD '***' VALID UNTIL 'infinity'`",
+      "`create user bob encrypted password 'md5abc123'`|`create user bob encrypted password '***'`",
+      "`password = 'it''s'`|`password = '***'`",
       "\"token\": \"$1abc\"|\"token\": \"***\"",
       "secret=${notClosed|secret=***",
   })
@@ -130,6 +133,8 @@ class DetectorsTest {
       "task-sk-12 ask_live_feed mask_test_1 xox-1 sk-ant-deployment-notes",
       "https://example.com/a/b x==y",
       "{\"password\":{\"minLength\":12}}",
+      "ALTER ROLE app PASSWORD NULL",
+      "SELECT 'password' AS k, 'x' FROM t WHERE note = 'reset password' AND a = 'b'",
   })
   void secretLikeWordsThatAreNotSecretsStayIntact(String input) {
     assertThat(mask(input)).isSameAs(input);

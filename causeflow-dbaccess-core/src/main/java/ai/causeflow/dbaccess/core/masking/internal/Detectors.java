@@ -737,7 +737,7 @@ public final class Detectors {
 
     @Override
     String triggers() {
-      return "=:_-z";
+      return "=:_-z'";
     }
 
     private static final int PLAIN = 0;
@@ -747,7 +747,27 @@ public final class Detectors {
     @Override
     long find(CharSequence s, int at, int floor) {
       char c = s.charAt(at);
+      if (c == '\'') {
+        return sqlPassword(s, at, floor);
+      }
       return c == '=' || c == ':' ? assignment(s, at, floor) : prefixed(s, at, floor);
+    }
+
+    /**
+     * {@code [ENCRYPTED] PASSWORD 'literal'} of CREATE/ALTER ROLE|USER: statement text as
+     * pg_stat_activity and server logs show it, with the literal still in place.
+     */
+    private static long sqlPassword(CharSequence s, int at, int floor) {
+      int keyEnd = at;
+      while (keyEnd > floor && s.charAt(keyEnd - 1) == ' ') {
+        keyEnd--;
+      }
+      if (keyEnd == at || !word(s, keyEnd, floor, "password")) {
+        return NONE;
+      }
+      int end = valueEnd(s, at + 1, '\'');
+      return end <= at + 1 || reference(s, at + 1, PLAIN) || placeholder(s, at + 1, end) ? NONE
+          : span(at + 1, end);
     }
 
     /** The last letter of a secret word (password, secret, token, apikey, authorization...). */
@@ -785,6 +805,12 @@ public final class Detectors {
       }
       if (c == 'z') {
         return p == 'I';
+      }
+      if (c == '\'') {
+        // PASSWORD 'literal': a space, then the key
+        if (p != ' ') {
+          return false;
+        }
       }
       while (p == ' ' && j > 0) {
         p = s.charAt(--j);
@@ -1034,6 +1060,10 @@ public final class Detectors {
             return quote == ESCAPED_DOUBLE ? j - 1 : j;
           }
         } else if (c == '\'' && quote == '\'') {
+          if (j + 1 < n && s.charAt(j + 1) == '\'') {
+            j += 2; // SQL doubles a quote inside a literal: 'it''s'
+            continue;
+          }
           return j;
         }
         j++;
