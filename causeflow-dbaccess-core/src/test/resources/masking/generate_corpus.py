@@ -258,6 +258,7 @@ for _ in range(N):
     kv("connection string Password=...;", "Server=db.internal;Database=app;User Id=svc;Password=VALUE;", v)
     kv("JDBC/URL query password=...&", "jdbc:postgresql://db.internal:5432/app?user=svc&password=VALUE&ssl=true", v)
     kv("SQL [ENCRYPTED] PASSWORD 'literal'", R2.choice(["ALTER ROLE app WITH PASSWORD 'VALUE'", "CREATE USER svc ENCRYPTED PASSWORD 'VALUE' VALID UNTIL 'infinity'"]), v)
+    kv("XML <key>value</key>", R2.choice(["<password>VALUE</password>", "<ns2:apiKey>VALUE</ns2:apiKey>", "<client_secret>VALUE</client_secret>"]), v)
     kv("Authorization: Basic", "Authorization: Basic VALUE", base64.b64encode(f"svc:{v}".encode()).decode())
     kv("aws_secret_access_key = <40>", "aws_secret_access_key = VALUE", tok2(40, string.ascii_letters + string.digits + "/+"))
     kv("GitHub ghp_", "ghp_VALUE", tok2(36))

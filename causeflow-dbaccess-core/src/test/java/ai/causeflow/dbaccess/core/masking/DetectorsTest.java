@@ -109,6 +109,9 @@ class DetectorsTest {
       "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD|sk-***",
       "password: \"never closed|password: \"***",
       "passwd=$8eslttOaI5K next|passwd=*** next",
+      "<auth><user>ana</user><password>hunter2</password></auth>|<auth><user>ana</user><password>***</password></auth>",
+      "<ns1:apiKey>k-123</ns1:apiKey>|<ns1:apiKey>***</ns1:apiKey>",
+      "db_password\t=\thunter2|db_password\t=\t***",
       "`ALTER ROLE app WITH PASSWORD 'it''s s3cret' VALID UNTIL 'infinity'`|`ALTER ROLE app WITH PASSWORD '***' VALID UNTIL 'infinity'`",
       "`create user bob encrypted password 'md5abc123'`|`create user bob encrypted password '***'`",
       "`password = 'it''s'`|`password = '***'`",
@@ -134,6 +137,7 @@ class DetectorsTest {
       "https://example.com/a/b x==y",
       "{\"password\":{\"minLength\":12}}",
       "ALTER ROLE app PASSWORD NULL",
+      "<password/> <token></token> a->password> x",
       "SELECT 'password' AS k, 'x' FROM t WHERE note = 'reset password' AND a = 'b'",
   })
   void secretLikeWordsThatAreNotSecretsStayIntact(String input) {

@@ -737,7 +737,7 @@ public final class Detectors {
 
     @Override
     String triggers() {
-      return "=:_-z'";
+      return "=:_-z'>";
     }
 
     private static final int PLAIN = 0;
@@ -750,7 +750,33 @@ public final class Detectors {
       if (c == '\'') {
         return sqlPassword(s, at, floor);
       }
+      if (c == '>') {
+        return xmlElement(s, at, floor);
+      }
       return c == '=' || c == ':' ? assignment(s, at, floor) : prefixed(s, at, floor);
+    }
+
+    /** {@code <password>...</password>}, {@code <ns:apiKey>...<}: SOAP and XML config in logs. */
+    private static long xmlElement(CharSequence s, int at, int floor) {
+      if (secretKey(s, at, floor) != PLAIN) {
+        return NONE;
+      }
+      int start = at;
+      while (start > floor && at - start <= 64 && (Chars.word(s.charAt(start - 1))
+          || s.charAt(start - 1) == '-' || s.charAt(start - 1) == '.'
+          || s.charAt(start - 1) == ':')) {
+        start--;
+      }
+      if (start == floor || s.charAt(start - 1) != '<') {
+        return NONE;
+      }
+      int n = s.length();
+      int end = at + 1;
+      while (end < n && s.charAt(end) != '<' && s.charAt(end) != '\n') {
+        end++;
+      }
+      return end == at + 1 || placeholder(s, at + 1, end) || reference(s, at + 1, PLAIN) ? NONE
+          : span(at + 1, end);
     }
 
     /**
@@ -812,7 +838,7 @@ public final class Detectors {
           return false;
         }
       }
-      while (p == ' ' && j > 0) {
+      while ((p == ' ' || p == '\t') && j > 0) {
         p = s.charAt(--j);
       }
       if ((p == '"' || p == '\'') && j > 0) {
@@ -847,7 +873,7 @@ public final class Detectors {
         }
       }
       int keyEnd = at;
-      while (keyEnd > floor && s.charAt(keyEnd - 1) == ' ') {
+      while (keyEnd > floor && (s.charAt(keyEnd - 1) == ' ' || s.charAt(keyEnd - 1) == '\t')) {
         keyEnd--;
       }
       if (keyEnd > floor && (s.charAt(keyEnd - 1) == '"' || s.charAt(keyEnd - 1) == '\'')) {
