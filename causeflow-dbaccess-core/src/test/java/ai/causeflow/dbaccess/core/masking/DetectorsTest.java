@@ -145,6 +145,18 @@ class DetectorsTest {
   }
 
   @Test
+  void auditStatementsKeepPlaceholdersAndLoseWhatCommentsCarry() {
+    // the pipeline has replaced literals by '?' before maskText; comments survive the lexer
+    String sql = "SELECT * FROM users WHERE email = ? AND password = ? /* ticket from ana@x.com,"
+        + " password=hunter2 */ -- cpf 529.982.247-25\nLIMIT 10";
+    MaskingStats st = new MaskingStats();
+    String out = Masking.defaults().maskText(sql, st);
+    assertThat(out).isEqualTo("SELECT * FROM users WHERE email = ? AND password = ? /* ticket from"
+        + " ***@***.***, password=*** */ -- cpf ***.***.***-**\nLIMIT 10");
+    assertThat(st.patternsApplied()).containsOnlyKeys("email", "secret_assignment", "cpf");
+  }
+
+  @Test
   void secretValuesThatOtherDetectorsOwnKeepTheirShapes() {
     assertThat(mask("Authorization: Bearer abc123def456ghi789"))
         .isEqualTo("Authorization: Bearer ***");
