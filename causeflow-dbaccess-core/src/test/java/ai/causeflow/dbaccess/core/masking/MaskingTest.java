@@ -146,6 +146,14 @@ class MaskingTest {
     Map<String, Object> dropped = Masking.builder().strategy("secret_assignment", Strategy.DROP)
         .build().maskRow(List.of(), row("a", 1, "token", "t-1"), new MaskingStats());
     assertThat(dropped).containsOnlyKeys("a");
+    Map<String, Object> lists = row("token", List.of("t-1", "${T}", List.of("t-2")),
+        "tokens", List.of("plain"), "api_key", Set.of("k-9"));
+    MaskingStats ls = new MaskingStats();
+    Map<String, Object> lo = Masking.defaults().maskRow(List.of(), lists, ls);
+    assertThat(lo.get("token")).isEqualTo(List.of("***", "${T}", List.of("***")));
+    assertThat(lo.get("tokens")).isSameAs(lists.get("tokens"));
+    assertThat(lo.get("api_key")).isEqualTo(List.of("***"));
+    assertThat(ls.patternsApplied()).containsEntry("secret_assignment", 3);
   }
 
   @Test

@@ -231,7 +231,30 @@ public final class ValueMasker {
         return r;
       }
     }
+    if (v instanceof Collection<?> c && depth <= MAX_DEPTH && !c.isEmpty()
+        && scanner.namesSecret(key)) {
+      // "tokens" no, but "token": ["t1", "t2"] (a list or a DynamoDB string set) yes
+      return secretElements(key, c, path, qualified, depth, stats);
+    }
     return value(v, path, qualified, depth, stats);
+  }
+
+  private Object secretElements(String key, Collection<?> c, @Nullable String path,
+      @Nullable String qualified, int depth, MaskingStats stats) {
+    List<@Nullable Object> out = null;
+    int i = 0;
+    for (Object el : c) {
+      Object m = keyed(key, el, path, qualified, depth + 1, stats);
+      if (m != el && out == null) {
+        out = new ArrayList<>(c.size());
+        out.addAll(new ArrayList<>(c).subList(0, i));
+      }
+      if (out != null && m != Scanner.DROPPED) {
+        out.add(m);
+      }
+      i++;
+    }
+    return out == null ? c : out;
   }
 
   /** Masks {@code text}, the string form of {@code original}; the original when unchanged. */
