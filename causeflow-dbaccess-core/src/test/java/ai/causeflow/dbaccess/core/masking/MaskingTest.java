@@ -344,6 +344,8 @@ class MaskingTest {
         "ghp_".repeat(50_000), "AIza".repeat(50_000), "sk_live_".repeat(25_000), "a=".repeat(100_000),
         "Authorization: Bearer ".repeat(10_000), "\"password\":\"".repeat(15_000),
         "password:${password:".repeat(10_000) + "}", "secret=$1".repeat(20_000),
+        "password>".repeat(20_000), "<password>?".repeat(15_000), "password '?".repeat(15_000),
+        "a".repeat(60) + "password>".repeat(20_000), "password ''".repeat(20_000),
     };
     for (String in : inputs) {
       long t0 = System.nanoTime();
