@@ -93,8 +93,9 @@ def token(n, alphabet=string.ascii_letters + string.digits):
 
 positives = []  # (detector, format, secret)
 
-def pos(det, fmt, secret):
-    positives.append((det, fmt, secret))
+def pos(det, fmt, secret, shown=None):
+    """shown: the text placed in the contexts when it is more than the secret (key=value)."""
+    positives.append((det, fmt, secret, secret if shown is None else shown))
 
 N = 6
 for _ in range(N):
@@ -216,6 +217,57 @@ for _ in range(N):
     pos("ipv6", "full", ":".join(groups))
     pos("ipv6", "compressed", f"2001:db8::{groups[0]}:{groups[1]}")
 
+# --------------------------------------------------------------------------- red-team additions
+# A separate generator, so that the lines above keep their values when these are extended.
+R2 = random.Random(20261130)
+
+def tok2(n, alphabet=string.ascii_letters + string.digits):
+    while True:
+        t = "".join(R2.choice(alphabet) for _ in range(n))
+        if any(c.isdigit() for c in t) and any(c.isalpha() for c in t):
+            return t
+
+for _ in range(N):
+    user = R2.choice(["ana", "joao.silva", "mary_jones", "li.wei"]) + str(R2.randint(1, 999))
+    dom = R2.choice(["example.com", "mail.empresa.com.br", "corp.example.co.uk"])
+    pos("email", "percent-encoded local%40domain.tld", f"{user}%40{dom}")
+    pos("email", "percent-encoded, plus-tag", f"{user}%2Balerts%40{dom}")
+    pos("email", "JSON-escaped local\\u0040domain.tld", f"{user}\\u0040{dom}")
+
+for _ in range(N):
+    ddd = R2.choice(["11", "21", "31", "41", "51", "61", "71", "81", "85"])
+    rest = f"{R2.randint(1000, 9999)}-{R2.randint(1000, 9999)}"
+    pos("phone", "BR (DD) 9 XXXX-XXXX", f"({ddd}) 9 {rest}")
+    pos("phone", "BR DD 9 XXXX-XXXX", f"{ddd} 9 {rest}")
+
+SECRET_CHARS = string.ascii_letters + string.digits + "!$*#%^"
+
+def kv(fmt, template, value):
+    pos("secret_assignment", fmt, value, template.replace("VALUE", value))
+
+for _ in range(N):
+    v = tok2(R2.randint(8, 24), SECRET_CHARS)
+    key = R2.choice(['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'access_token', 'client_secret', 'DB_PASSWORD', 'PGPASSWORD', 'mysql_pwd'])
+    kv("key=value", f"{key}=VALUE", v)
+    key = R2.choice(['password', 'passphrase', 'refresh_token', 'X-Api-Key', 'secretKey', 'auth_token'])
+    kv("key: value", f"{key}: VALUE", v)
+    key = R2.choice(["password", "dbPassword", "clientSecret", "accessToken", "private_key", "api-key"])
+    kv('JSON "key": "value"', f'"{key}": "VALUE"', v)
+    kv('escaped JSON \\"key\\":\\"value\\"', '\\"' + R2.choice(["password", "token"]) + '\\":\\"VALUE\\"', v)
+    kv("SQL key = 'value'", "password = 'VALUE'", v)
+    kv("connection string Password=...;", "Server=db.internal;Database=app;User Id=svc;Password=VALUE;", v)
+    kv("JDBC/URL query password=...&", "jdbc:postgresql://db.internal:5432/app?user=svc&password=VALUE&ssl=true", v)
+    kv("SQL [ENCRYPTED] PASSWORD 'literal'", R2.choice(["ALTER ROLE app WITH PASSWORD 'VALUE'", "CREATE USER svc ENCRYPTED PASSWORD 'VALUE' VALID UNTIL 'infinity'"]), v)
+    kv("XML <key>value</key>", R2.choice(["<password>VALUE</password>", "<ns2:apiKey>VALUE</ns2:apiKey>", "<client_secret>VALUE</client_secret>"]), v)
+    kv("Authorization: Basic", "Authorization: Basic VALUE", base64.b64encode(f"svc:{v}".encode()).decode())
+    kv("aws_secret_access_key = <40>", "aws_secret_access_key = VALUE", tok2(40, string.ascii_letters + string.digits + "/+"))
+    kv("GitHub ghp_", "ghp_VALUE", tok2(36))
+    kv("GitHub github_pat_", "github_pat_VALUE", tok2(22) + "_" + tok2(59))
+    kv("Slack xoxb-", "xoxb-VALUE", f"{R2.randint(10**11, 10**12 - 1)}-{R2.randint(10**12, 10**13 - 1)}-{tok2(24)}")
+    kv("Stripe sk_live_", "sk_live_VALUE", tok2(R2.randint(24, 99)))
+    kv("Google AIza", "AIzaVALUE", tok2(35, string.ascii_letters + string.digits + "_-"))
+    kv("GitLab glpat-", "glpat-VALUE", tok2(20, string.ascii_letters + string.digits + "_-"))
+
 # --------------------------------------------------------------------------- negatives
 negatives = []  # (format, text)
 
@@ -285,13 +337,22 @@ for _ in range(12):
     neg("sha256", "%064x" % R.getrandbits(256))
     neg("base64 blob", base64.b64encode(bytes(R.getrandbits(8) for _ in range(30))).decode())
 
+for _ in range(12):
+    neg("secret-like column name", f"password_reset_at=2026-{R2.randint(1, 12):02d}-{R2.randint(1, 28):02d}T0{R2.randint(0, 9)}:00:00Z")
+    neg("token count", f"token_count={R2.randint(0, 9999)} max_tokens={R2.randint(1, 8192)}")
+    neg("secret name", f"secret_name=prod/db/{R2.choice(['orders', 'billing'])} token_type=bearer")
+    neg("null / placeholder secret", R2.choice(['{"password":null,"token":""}', 'password=${DB_PASSWORD}', "WHERE password = ? AND token = $1", '"secret": "***"']))
+    neg("PWD environment variable", f"PWD=/srv/app/{R2.choice(['releases', 'current'])} HOME=/root")
+    neg("key-like words", f"monkey={R2.randint(1, 99)} hotkey=F{R2.randint(1, 12)} passwordless=true")
+    neg("prefix-like words", f"task-sk-{R2.randint(1, 99)} ask_live_feed xox-{R2.randint(1, 9)} mask_test_{R2.randint(1, 9)}")
+
 def esc(s):
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 print("# generated by generate_corpus.py (seed 20261129); do not edit by hand")
-for det, fmt, secret in positives:
+for det, fmt, secret, shown in positives:
     for ctx in CONTEXTS:
-        print("\t".join(["pos", det, fmt, esc(secret), esc(ctx.format(secret))]))
+        print("\t".join(["pos", det, fmt, esc(secret), esc(ctx.format(shown))]))
 for fmt, value in negatives:
     for ctx in CONTEXTS:
         print("\t".join(["neg", "-", fmt, "-", esc(ctx.format(value))]))

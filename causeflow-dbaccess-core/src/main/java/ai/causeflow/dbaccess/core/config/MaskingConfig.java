@@ -29,7 +29,7 @@ public record MaskingConfig(
   /** Every built-in detector name. */
   public static final List<String> DETECTORS = List.of("email", "credit_card", "cpf", "cnpj",
       "phone", "bearer_token", "jwt", "aws_access_key", "iban", "us_ssn", "url_credentials",
-      "private_key", "ipv4", "ipv6");
+      "private_key", "secret_assignment", "ipv4", "ipv6");
 
   /** Detectors that are off unless switched on (IPs are evidence in incidents). */
   public static final Set<String> OFF_BY_DEFAULT = Set.of("ipv4", "ipv6");

@@ -36,6 +36,8 @@ class DetectorsTest {
       "cnpj 11.222.333/0001-81|cnpj **.***.***/****-**|cnpj",
       "cnpj:11222333000181|cnpj:**.***.***/****-**|cnpj",
       "tel (11) 98765-4321|tel (**) *****-****|phone",
+      "tel (11) 9 8765-4321 ok|tel (**) *****-**** ok|phone",
+      "tel 21 9 8765-4321|tel (**) *****-****|phone",
       "tel +55 11 98765-4321.|tel (**) *****-****.|phone",
       "call (555) 123-4567|call (**) *****-****|phone",
       "call 555-123-4567 now|call (**) *****-**** now|phone",
@@ -62,6 +64,122 @@ class DetectorsTest {
     assertThat(mask("de joão.conceição@exemplo.com.br para münchen@bücher.de"))
         .isEqualTo("de ***@***.*** para ***@***.***");
     assertThat(mask("where e = 'ana@example.com'")).isEqualTo("where e = '***@***.***'");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "GET /users?email=ana.silva%40example.com&page=2|GET /users?email=***@***.***&page=2",
+      "GET /users?email=ANA%2Btag%40Example.COM|GET /users?email=***@***.***",
+      "{\"email\":\"ana\\u0040example.com\"}|{\"email\":\"***@***.***\"}",
+      "{\"doc\":\"{\\\"e\\\":\\\"ana\\\\u0040example.com\\\"}\"}|{\"doc\":\"{\\\"e\\\":\\\"***@***.***\\\"}\"}",
+      "mailto:ana@example.com?subject=x|mailto:***@***.***?subject=x",
+  })
+  void encodedAtSignsAreEmailSeparatorsToo(String input, String expected) {
+    assertThat(mask(input)).isEqualTo(expected);
+    assertThat(hits(input)).containsEntry("email", 1).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "password=hunter2 user=ana|password=*** user=ana",
+      "passwd:hunter2|passwd:***",
+      "{\"password\": \"S3cr3t, with spaces\"}|{\"password\": \"***\"}",
+      "{\"doc\":\"{\\\"password\\\":\\\"h\\\\\\\"x\\\"}\"}|{\"doc\":\"{\\\"password\\\":\\\"***\\\"}\"}",
+      "secret=abc123def|secret=***",
+      "api_key=abcd1234efgh5678&page=2|api_key=***&page=2",
+      "apikey: abcd1234|apikey: ***",
+      "X-Api-Key: abcd1234efgh5678|X-Api-Key: ***",
+      "access_token=abc.def-123 next|access_token=*** next",
+      "{\"clientSecret\":\"abc\",\"dbPassword\":\"def\"}|{\"clientSecret\":\"***\",\"dbPassword\":\"***\"}",
+      "`WHERE password = 'hunter2'`|`WHERE password = '***'`",
+      "Server=db;User Id=sa;Password=P@ssw0rd;Pwd=x1;|Server=db;User Id=sa;Password=***;Pwd=***;",
+      "jdbc:postgresql://db:5432/app?user=app&password=s3cret&ssl=true|jdbc:postgresql://db:5432/app?user=app&password=***&ssl=true",
+      "Authorization: Basic dXNlcjpwYXNzd29yZA==|Authorization: Basic ***",
+      "\"authorization\":\"Digest abc123\"|\"authorization\":\"Digest ***\"",
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|aws_secret_access_key = ***",
+      "export PGPASSWORD=s3cret|export PGPASSWORD=***",
+      "ghp_1234567890abcdefghijklmnopqrstuvwxyz ok|ghp_*** ok",
+      "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstu|github_pat_***",
+      "xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx|xoxb-***",
+      "key sk_live_51H8abcdefghijklmnopqrstuvwx.|key sk_live_***.",
+      "rk_test_51H8abcdefghijklmn|rk_test_***",
+      "whsec_abcdefghijklmnop1234|whsec_***",
+      "AIzaSyA1234567890abcdefghijklmnopqrstuv|AIza***",
+      "glpat-abcdefghij0123456789|glpat-***",
+      "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD|sk-***",
+      "password: \"never closed|password: \"***",
+      "passwd=$8eslttOaI5K next|passwd=*** next",
+      "<auth><user>ana</user><password>hunter2</password></auth>|<auth><user>ana</user><password>***</password></auth>",
+      "<ns1:apiKey>k-123</ns1:apiKey>|<ns1:apiKey>***</ns1:apiKey>",
+      "db_password\t=\thunter2|db_password\t=\t***",
+      "`ALTER ROLE app WITH PASSWORD 'it''s s3cret' VALID UNTIL 'infinity'`|`ALTER ROLE app WITH PASSWORD '***' VALID UNTIL 'infinity'`",
+      "`create user bob encrypted password 'md5abc123'`|`create user bob encrypted password '***'`",
+      "`password = 'it''s'`|`password = '***'`",
+      "\"token\": \"$1abc\"|\"token\": \"***\"",
+      "secret=${notClosed|secret=***",
+  })
+  void secretsAreMaskedByTheirKeyOrPrefix(String input, String expected) {
+    assertThat(mask(input)).isEqualTo(expected);
+    assertThat(hits(input)).containsOnlyKeys("secret_assignment");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "password_reset_at=2026-01-01T00:00:00Z",
+      "token_count=42 max_tokens=4096 tokens: 17",
+      "token_type=bearer secret_name=prod/db",
+      "{\"password\":null,\"token\":\"\",\"secret\":\"***\",\"apiKey\":true}",
+      "WHERE password = ? AND token = $1 AND secret = :s",
+      "password=${DB_PASSWORD}",
+      "PWD=/var/lib/app OLDPWD=~/src",
+      "monkey=banana hotkey=F5 passwordless=true",
+      "task-sk-12 ask_live_feed mask_test_1 xox-1 sk-ant-deployment-notes",
+      "https://example.com/a/b x==y",
+      "{\"password\":{\"minLength\":12}}",
+      "ALTER ROLE app PASSWORD NULL",
+      "<password/> <token></token> a->password> x",
+      "SELECT 'password' AS k, 'x' FROM t WHERE note = 'reset password' AND a = 'b'",
+  })
+  void secretLikeWordsThatAreNotSecretsStayIntact(String input) {
+    assertThat(mask(input)).isSameAs(input);
+  }
+
+  @Test
+  void auditStatementsKeepPlaceholdersAndLoseWhatCommentsCarry() {
+    // the pipeline has replaced literals by '?' before maskText; comments survive the lexer
+    String sql = "SELECT * FROM users WHERE email = ? AND password = ? /* ticket from ana@x.com,"
+        + " password=hunter2 */ -- cpf 529.982.247-25\nLIMIT 10";
+    MaskingStats st = new MaskingStats();
+    String out = Masking.defaults().maskText(sql, st);
+    assertThat(out).isEqualTo("SELECT * FROM users WHERE email = ? AND password = ? /* ticket from"
+        + " ***@***.***, password=*** */ -- cpf ***.***.***-**\nLIMIT 10");
+    assertThat(st.patternsApplied()).containsOnlyKeys("email", "secret_assignment", "cpf");
+  }
+
+  @Test
+  void secretValuesThatOtherDetectorsOwnKeepTheirShapes() {
+    assertThat(mask("Authorization: Bearer abc123def456ghi789"))
+        .isEqualTo("Authorization: Bearer ***");
+    assertThat(hits("Authorization: Bearer abc123def456ghi789")).containsOnlyKeys("bearer_token");
+    assertThat(mask("private_key: -----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY-----"))
+        .isEqualTo("private_key: -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----");
+    // partial never shows part of a secret; tokenize is stable per value
+    Masking partial = Masking.builder().strategy("secret_assignment", Strategy.PARTIAL).build();
+    assertThat(partial.maskText("password=hunter2", new MaskingStats())).isEqualTo("password=***");
+    Masking off = Masking.builder().disable("secret_assignment").build();
+    assertThat(off.maskText("password=hunter2", new MaskingStats())).isEqualTo("password=hunter2");
+  }
+
+  @Test
+  void encodedEmailsKeepTheirDomainInPartialAndShareOneToken() {
+    Masking partial = Masking.builder().strategy("email", Strategy.PARTIAL).build();
+    assertThat(partial.maskText("q=ana%40example.com", new MaskingStats()))
+        .isEqualTo("q=***@example.com");
+    Masking tok = Masking.builder().strategy("email", Strategy.TOKENIZE)
+        .tokenizationKey(ai.causeflow.dbaccess.core.config.Secret.of("k".repeat(32))).build();
+    assertThat(tok.maskText("ana%40Example.com", new MaskingStats()))
+        .isEqualTo(tok.maskText("ANA@example.com", new MaskingStats()))
+        .isEqualTo(tok.maskText("ana\\u0040example.com", new MaskingStats()));
   }
 
   @ParameterizedTest
@@ -134,6 +252,10 @@ class DetectorsTest {
       "ratio 0,52998224725",
       "phone 11987654321",                // bare digits are not a phone
       "+05:30",
+      "progress 40%40 done",              // a percent sign before 40 without an address
+      "50%40.5",
+      "11 8 8765-4321",                   // only the mobile 9 stands apart
+      "path C:\\\\u0040dir",
   })
   void hardNegativesStayIntact(String input) {
     assertThat(mask(input)).isSameAs(input);

@@ -35,6 +35,23 @@ class MaskingConfigTest {
   }
 
   @Test
+  void secretAssignmentIsOnByDefaultAndSwitchedByName() {
+    assertThat(load("", Map.of()).maskText("password=hunter2", new MaskingStats()))
+        .isEqualTo("password=***");
+    Masking off = load("masking: {detectors: {secret_assignment: false}}\n", Map.of());
+    assertThat(off.detectors()).doesNotContain("secret_assignment").contains("email");
+    assertThat(off.maskText("password=hunter2", new MaskingStats())).isEqualTo("password=hunter2");
+    Masking tok = load("""
+        masking:
+          strategies: {secret_assignment: tokenize}
+          tokenizationKey: ${MASKING_KEY}
+        """, Map.of("MASKING_KEY", "k-0123456789abcdef"));
+    String a = tok.maskText("password=hunter2", new MaskingStats());
+    assertThat(a).startsWith("password=secret_assignment:").doesNotContain("hunter2")
+        .isEqualTo(tok.maskText("password=hunter2", new MaskingStats()));
+  }
+
+  @Test
   void detectorsAreSwitchedByNameAndStrategiesApply() {
     Masking m = load("""
         masking:

@@ -97,6 +97,66 @@ class MaskingTest {
   }
 
   @Test
+  void primitiveArraysAreScannedElementByElement() {
+    long[] cpfs = {52998224725L, 7L};
+    char[] text = "mail ana@example.com".toCharArray();
+    int[] small = {1, 2, 3};
+    Map<String, Object> r = row("a", cpfs, "b", text, "c", small, "d", new double[] {4.111111111111111E15});
+    MaskingStats st = new MaskingStats();
+    Map<String, Object> out = Masking.defaults().maskRow(List.of(), r, st);
+    assertThat(out.get("a")).isEqualTo(List.of("***.***.***-**", 7L));
+    assertThat(out.get("b")).isEqualTo("mail ***@***.***");
+    assertThat(out.get("c")).isSameAs(small);
+    assertThat(out.get("d")).isEqualTo(List.of("****-****-****-****"));
+    assertThat(st.patternsApplied()).containsOnlyKeys("cpf", "email", "credit_card");
+  }
+
+  @Test
+  void valuesUnderSecretKeysAreMaskedInRowsAndDocumentsWithoutRules() {
+    // a MongoDB/DynamoDB document or a parsed JSONB value: the key is not in the value's text
+    Map<String, Object> doc = row("user", "ana", "password", "hunter2", "apiKey", "k-123",
+        "token_count", 42, "password_reset_at", "2026-01-01T00:00:00Z", "secret", null,
+        "headers", List.of(row("Authorization", "Basic dXNlcjpwYXNzd29yZA==")),
+        "auth", row("accessToken", "opaque-xyz", "refresh_token", "***", "pin", 1234));
+    Map<String, Object> r = row("id", 7, "db_password", "s3cret", "payload", doc,
+        "pwd", "/srv/app", "session_token", 123456789L);
+    MaskingStats st = new MaskingStats();
+    Map<String, Object> out = Masking.defaults().maskRow(COLS, r, st);
+    assertThat(out.get("db_password")).isEqualTo("***");
+    assertThat(out.get("pwd")).isEqualTo("/srv/app");
+    assertThat(out.get("session_token")).isEqualTo("***");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> p = (Map<String, Object>) out.get("payload");
+    assertThat(p).containsEntry("user", "ana").containsEntry("password", "***")
+        .containsEntry("apiKey", "***").containsEntry("token_count", 42)
+        .containsEntry("password_reset_at", "2026-01-01T00:00:00Z").containsEntry("secret", null)
+        .containsEntry("headers", List.of(row("Authorization", "Basic ***")))
+        .containsEntry("auth", row("accessToken", "***", "refresh_token", "***", "pin", 1234));
+    assertThat(out.toString()).doesNotContain("hunter2", "k-123", "s3cret", "dXNlcjpwYXNzd29yZA",
+        "opaque-xyz", "123456789");
+    assertThat(st.patternsApplied()).containsEntry("secret_assignment", 6);
+    assertThat(st.maskedFieldCount()).isEqualTo(6);
+    // their own detectors keep their shapes; off means off
+    assertThat(Masking.defaults().maskRow(List.of(),
+        row("authorization", "Bearer abc123def456ghi789"), new MaskingStats()))
+        .containsEntry("authorization", "Bearer ***");
+    Map<String, Object> clean = row("password", "hunter2");
+    assertThat(Masking.builder().disable("secret_assignment").build()
+        .maskRow(List.of(), clean, new MaskingStats())).isSameAs(clean);
+    Map<String, Object> dropped = Masking.builder().strategy("secret_assignment", Strategy.DROP)
+        .build().maskRow(List.of(), row("a", 1, "token", "t-1"), new MaskingStats());
+    assertThat(dropped).containsOnlyKeys("a");
+    Map<String, Object> lists = row("token", List.of("t-1", "${T}", List.of("t-2")),
+        "tokens", List.of("plain"), "api_key", Set.of("k-9"));
+    MaskingStats ls = new MaskingStats();
+    Map<String, Object> lo = Masking.defaults().maskRow(List.of(), lists, ls);
+    assertThat(lo.get("token")).isEqualTo(List.of("***", "${T}", List.of("***")));
+    assertThat(lo.get("tokens")).isSameAs(lists.get("tokens"));
+    assertThat(lo.get("api_key")).isEqualTo(List.of("***"));
+    assertThat(ls.patternsApplied()).containsEntry("secret_assignment", 3);
+  }
+
+  @Test
   void numbersAreStringifiedForDetectionAndBecomeStringsWhenMasked() {
     Map<String, Object> r = row("a", 52998224725L, "b", new BigDecimal("52998224725"),
         "c", new BigInteger("4111111111111111"), "d", 52998224725.0, "e", 12345678900L,
@@ -278,6 +338,14 @@ class MaskingTest {
         "x://" + "a:".repeat(100_000) + "@h", "-----BEGIN PRIVATE KEY-----".repeat(8_000),
         "4111 ".repeat(40_000), "1-".repeat(100_000), "1.".repeat(100_000),
         "AKIA".repeat(50_000), "::".repeat(100_000), "12345678909,".repeat(20_000),
+        "a%40".repeat(50_000), "a\\u0040".repeat(30_000), "\\".repeat(200_000),
+        "password:?".repeat(20_000), "password=\"?".repeat(20_000), "token=".repeat(30_000),
+        "\\\"password\\\":\\\"?".repeat(10_000), "\\\"".repeat(100_000), "xoxb-".repeat(40_000),
+        "ghp_".repeat(50_000), "AIza".repeat(50_000), "sk_live_".repeat(25_000), "a=".repeat(100_000),
+        "Authorization: Bearer ".repeat(10_000), "\"password\":\"".repeat(15_000),
+        "password:${password:".repeat(10_000) + "}", "secret=$1".repeat(20_000),
+        "password>".repeat(20_000), "<password>?".repeat(15_000), "password '?".repeat(15_000),
+        "a".repeat(60) + "password>".repeat(20_000), "password ''".repeat(20_000),
     };
     for (String in : inputs) {
       long t0 = System.nanoTime();

@@ -14,7 +14,7 @@ public final class Detectors {
 
   /** Every built-in detector name, in the order the scanner consults them. */
   public static final List<String> NAMES = List.of("private_key", "url_credentials", "email",
-      "bearer_token", "jwt", "aws_access_key", "iban", "cnpj", "cpf", "credit_card", "us_ssn",
+      "bearer_token", "secret_assignment", "jwt", "aws_access_key", "iban", "cnpj", "cpf", "credit_card", "us_ssn",
       "phone", "ipv4", "ipv6");
 
   /** The built-in detector called {@code name}. */
@@ -32,6 +32,7 @@ public final class Detectors {
       case "us_ssn" -> usSsn();
       case "url_credentials" -> urlCredentials();
       case "private_key" -> privateKey();
+      case "secret_assignment" -> secretAssignment();
       case "ipv4" -> ipv4();
       case "ipv6" -> ipv6();
       default -> throw new IllegalArgumentException("unknown detector '" + name
@@ -98,6 +99,15 @@ public final class Detectors {
   /** A PEM {@code -----BEGIN ... PRIVATE KEY-----} block, to its END line or the end of text. */
   public static Detector privateKey() {
     return PrivateKey.INSTANCE;
+  }
+
+  /**
+   * The value of a secret-named key ({@code password=...}, {@code "api_key": "..."},
+   * {@code Authorization: Basic ...}, {@code Password=...;}) and the secret part of tokens with a
+   * well-known prefix ({@code ghp_}, {@code xoxb-}, {@code sk_live_}, {@code AIza}...).
+   */
+  public static Detector secretAssignment() {
+    return SecretAssignment.INSTANCE;
   }
 
   /** Dotted-quad IPv4 address (off by default). */
@@ -348,9 +358,12 @@ public final class Detectors {
       if (northAmerican(s, from, end, '-') || northAmerican(s, from, end, '.')) {
         return from + 12;
       }
-      // Brazilian DD NNNNN-NNNN / DD NNNN-NNNN
+      // Brazilian DD NNNNN-NNNN / DD 9 NNNN-NNNN (the mobile 9 written apart) / DD NNNN-NNNN
       if (Shapes.fits(s, from, end, "## #####-####")) {
         return from + 13;
+      }
+      if (Shapes.fits(s, from, end, "## # ####-####") && s.charAt(from + 3) == '9') {
+        return from + 14;
       }
       if (Shapes.fits(s, from, end, "## ####-####")) {
         return from + 12;
@@ -364,7 +377,7 @@ public final class Detectors {
           && Chars.digitRun(s, from + 8, end) == 4;
     }
 
-    /** (DD) NNNNN-NNNN, (DD) NNNN-NNNN (Brazil) and (NPA) NXX-XXXX (North America). */
+    /** (DD) NNNNN-NNNN, (DD) 9 NNNN-NNNN, (DD) NNNN-NNNN (Brazil) and (NPA) NXX-XXXX (North America). */
     private static int parenthesised(CharSequence s, int from, int end) {
       int j = from + 1;
       int area = Chars.digitRun(s, j, end);
@@ -377,6 +390,11 @@ public final class Detectors {
         j++;
       }
       int mid = Chars.digitRun(s, j, end);
+      if (area == 2 && mid == 1 && s.charAt(j) == '9' && j + 2 < end && s.charAt(j + 1) == ' '
+          && Chars.digitRun(s, j + 2, end) == 4) {
+        mid = 4; // (11) 9 8765-4321: the mobile 9 written apart
+        j += 2;
+      }
       j += mid;
       boolean ok = area == 3 ? mid == 3 : (mid == 4 || mid == 5);
       if (!ok || j >= end) {
@@ -511,7 +529,7 @@ public final class Detectors {
 
     @Override
     String triggers() {
-      return "@";
+      return "@%\\";
     }
 
     // non-ASCII letters count (joão@exemplo.com.br, internationalised domains): stopping at
@@ -529,31 +547,60 @@ public final class Detectors {
       return c >= 128 && Character.isLetterOrDigit(c);
     }
 
+    /**
+     * The length of the separator at {@code at}: {@code @}, or its percent-encoded ({@code %40},
+     * query strings and access logs) or JSON-escaped (backslash-u0040) spelling; 0 when none.
+     */
+    private static int separator(CharSequence s, int at) {
+      char c = s.charAt(at);
+      if (c == '@') {
+        return 1;
+      }
+      if (c == '%') {
+        return at + 2 < s.length() && s.charAt(at + 1) == '4' && s.charAt(at + 2) == '0' ? 3 : 0;
+      }
+      return Chars.startsWith(s, at, "\\u0040") ? 6 : 0;
+    }
+
     @Override
     long find(CharSequence s, int at, int floor) {
-      int start = at;
+      int sep = separator(s, at);
+      if (sep == 0) {
+        return NONE;
+      }
+      int mark = at;
+      // a doubly escaped separator (JSON inside a JSON string): the extra backslashes belong to it
+      while (sep == 6 && mark > floor && s.charAt(mark - 1) == '\\') {
+        mark--;
+      }
+      int start = mark;
       while (start > floor && local(s.charAt(start - 1))) {
+        if (start - 3 >= floor && s.charAt(start - 1) == '0' && s.charAt(start - 2) == '4'
+            && s.charAt(start - 3) == '%') {
+          break; // an earlier encoded separator: scanning past it would make a%40a%40... quadratic
+        }
         start--;
       }
-      while (start < at && s.charAt(start) == '.') {
+      while (start < mark && s.charAt(start) == '.') {
         start++;
       }
-      if (start == at) {
+      if (start == mark) {
         return NONE;
       }
       int n = s.length();
-      int end = at + 1;
+      int first = at + sep;
+      int end = first;
       while (end < n && domain(s.charAt(end))) {
         end++;
       }
-      while (end > at + 1 && (s.charAt(end - 1) == '.' || s.charAt(end - 1) == '-')) {
+      while (end > first && (s.charAt(end - 1) == '.' || s.charAt(end - 1) == '-')) {
         end--;
       }
       // labels non-empty, at least one dot, last label 2+ letters
       int lastDot = -1;
-      for (int i = at + 1; i < end; i++) {
+      for (int i = first; i < end; i++) {
         if (s.charAt(i) == '.') {
-          if (i == at + 1 || s.charAt(i - 1) == '.') {
+          if (i == first || s.charAt(i - 1) == '.') {
             return NONE;
           }
           lastDot = i;
@@ -577,18 +624,33 @@ public final class Detectors {
 
     @Override
     void partial(CharSequence s, int start, int end, StringBuilder out) {
+      int at = at(s, start, end);
+      if (at < 0) {
+        redact(s, start, end, out);
+      } else {
+        out.append("***@").append(s, at + separator(s, at), end);
+      }
+    }
+
+    /** The separator's position; its local part has no '@', '%40' or '\\u0040' before it. */
+    private static int at(CharSequence s, int start, int end) {
       for (int i = start; i < end; i++) {
-        if (s.charAt(i) == '@') {
-          out.append("***").append(s, i, end);
-          return;
+        char c = s.charAt(i);
+        if ((c == '@' || c == '%' || c == '\\') && separator(s, i) > 0) {
+          return i;
         }
       }
-      redact(s, start, end, out);
+      return -1;
     }
 
     @Override
     String canonical(CharSequence s, int start, int end) {
-      return Shapes.raw(s, start, end).toLowerCase(Locale.ROOT);
+      // one address, one token: whichever way its '@' was spelt
+      int at = at(s, start, end);
+      String raw = at < 0 ? Shapes.raw(s, start, end)
+          : Shapes.raw(s, start, at).replace("\\", "") + "@"
+              + Shapes.raw(s, at + separator(s, at), end);
+      return raw.toLowerCase(Locale.ROOT);
     }
   }
 
@@ -652,6 +714,530 @@ public final class Detectors {
         }
       }
       return NONE;
+    }
+
+    @Override
+    void redact(CharSequence s, int start, int end, StringBuilder out) {
+      out.append("***");
+    }
+  }
+
+  /**
+   * Secrets named by their key, and tokens named by their prefix. Triggered at {@code =} and
+   * {@code :} (then the key before it must end in a secret word: a few character compares, no
+   * scan of the key), and at {@code _}, {@code -} and {@code z} (then a known prefix must end
+   * there). Only the value is masked: the key, the quotes and the prefix stay readable.
+   */
+  static final class SecretAssignment extends Secret {
+    static final SecretAssignment INSTANCE = new SecretAssignment();
+
+    SecretAssignment() {
+      super("secret_assignment");
+    }
+
+    @Override
+    String triggers() {
+      return "=:_-z'>";
+    }
+
+    private static final int PLAIN = 0;
+    private static final int AUTHORIZATION = 1;
+    private static final int PWD = 2;
+
+    @Override
+    long find(CharSequence s, int at, int floor) {
+      char c = s.charAt(at);
+      if (c == '\'') {
+        return sqlPassword(s, at, floor);
+      }
+      if (c == '>') {
+        return xmlElement(s, at, floor);
+      }
+      return c == '=' || c == ':' ? assignment(s, at, floor) : prefixed(s, at, floor);
+    }
+
+    /** {@code <password>...</password>}, {@code <ns:apiKey>...<}: SOAP and XML config in logs. */
+    private static long xmlElement(CharSequence s, int at, int floor) {
+      if (secretKey(s, at, floor) != PLAIN) {
+        return NONE;
+      }
+      int start = at;
+      while (start > floor && at - start <= 64 && (Chars.word(s.charAt(start - 1))
+          || s.charAt(start - 1) == '-' || s.charAt(start - 1) == '.'
+          || s.charAt(start - 1) == ':')) {
+        start--;
+      }
+      if (start == floor || s.charAt(start - 1) != '<') {
+        return NONE;
+      }
+      int n = s.length();
+      int end = at + 1;
+      while (end < n && s.charAt(end) != '<' && s.charAt(end) != '\n') {
+        end++;
+      }
+      return end == at + 1 || placeholder(s, at + 1, end) || reference(s, at + 1, PLAIN) ? NONE
+          : span(at + 1, end);
+    }
+
+    /**
+     * {@code [ENCRYPTED] PASSWORD 'literal'} of CREATE/ALTER ROLE|USER: statement text as
+     * pg_stat_activity and server logs show it, with the literal still in place.
+     */
+    private static long sqlPassword(CharSequence s, int at, int floor) {
+      int keyEnd = at;
+      while (keyEnd > floor && s.charAt(keyEnd - 1) == ' ') {
+        keyEnd--;
+      }
+      if (keyEnd == at || !word(s, keyEnd, floor, "password")) {
+        return NONE;
+      }
+      int end = valueEnd(s, at + 1, '\'');
+      return end <= at + 1 || reference(s, at + 1, PLAIN) || placeholder(s, at + 1, end) ? NONE
+          : span(at + 1, end);
+    }
+
+    /** The last letter of a secret word (password, secret, token, apikey, authorization...). */
+    private static final boolean[] KEY_END = table("dDeEtTnNyY");
+    /** The letter before the '-' of xox?-, glpat-, sk-. */
+    private static final boolean[] DASH_PREFIX_END = table("abeprstk");
+    /** The letter before the '_' of gh?_, github_, sk_, rk_, whsec_. */
+    private static final boolean[] UNDERSCORE_PREFIX_END = table("pousrbkc");
+
+    private static boolean[] table(String chars) {
+      boolean[] t = new boolean[128];
+      for (char ch : chars.toCharArray()) {
+        t[ch] = true;
+      }
+      return t;
+    }
+
+    /**
+     * A small, inlinable pre-check by the scanner at a trigger {@code c}: whether the character
+     * before it can end a secret key (past spaces and a closing quote) or a token prefix. Most
+     * {@code :} {@code -} {@code _} in incident data (times, UUIDs, snake_case keys such as
+     * {@code "order_id":}) stop here without a call.
+     */
+    static boolean candidate(String s, int at, char c) {
+      int j = at - 1;
+      if (j < 0) {
+        return false;
+      }
+      char p = s.charAt(j);
+      if (c == '-') {
+        return p < 128 && DASH_PREFIX_END[p];
+      }
+      if (c == '_') {
+        return p < 128 && UNDERSCORE_PREFIX_END[p];
+      }
+      if (c == 'z') {
+        return p == 'I';
+      }
+      if (c == '\'') {
+        // PASSWORD 'literal': a space, then the key
+        if (p != ' ') {
+          return false;
+        }
+      }
+      while ((p == ' ' || p == '\t') && j > 0) {
+        p = s.charAt(--j);
+      }
+      if ((p == '"' || p == '\'') && j > 0) {
+        p = s.charAt(--j);
+        if (p == '\\' && j > 0) {
+          p = s.charAt(--j);
+        }
+      }
+      if (p >= 128 || !KEY_END[p] || j == 0) {
+        return false;
+      }
+      // the last two letters of password, passwd, pwd, passphrase, secret, token, authorization,
+      // apikey, ..._key: "order_id", "event", "amount", "currency" stop here
+      char q = lower(s.charAt(j - 1));
+      return switch (lower(p)) {
+        case 'd' -> q == 'r' || q == 'w';
+        case 'e' -> q == 's';
+        case 't' -> q == 'e';
+        case 'n' -> q == 'e' || q == 'o';
+        default -> q == 'e'; // 'y'
+      };
+    }
+
+    // ---- key = value
+
+    private long assignment(CharSequence s, int at, int floor) {
+      int n = s.length();
+      if (at + 1 < n) {
+        char next = s.charAt(at + 1);
+        if (next == '=' || next == '/' || next == ':') {
+          return NONE; // ==, scheme://, ::
+        }
+      }
+      int keyEnd = at;
+      while (keyEnd > floor && (s.charAt(keyEnd - 1) == ' ' || s.charAt(keyEnd - 1) == '\t')) {
+        keyEnd--;
+      }
+      if (keyEnd > floor && (s.charAt(keyEnd - 1) == '"' || s.charAt(keyEnd - 1) == '\'')) {
+        keyEnd--;
+        if (keyEnd > floor && s.charAt(keyEnd - 1) == '\\') {
+          keyEnd--; // an escaped quote: JSON inside a JSON string
+        }
+      }
+      int kind = secretKey(s, keyEnd, floor);
+      if (kind < 0) {
+        return NONE;
+      }
+      int v = at + 1;
+      while (v < n && (s.charAt(v) == ' ' || s.charAt(v) == '\t')) {
+        v++;
+      }
+      int quote = quoteAt(s, v);
+      int from = v + quoteLength(quote);
+      if (kind == AUTHORIZATION) {
+        int w = from;
+        while (w < n && Chars.letter(s.charAt(w))) {
+          w++;
+        }
+        if (w > from && w < n && s.charAt(w) == ' ') {
+          if (w - from == 6 && Chars.startsWithIgnoreCase(s, from, "bearer")) {
+            return NONE; // bearer_token masks it and keeps its shape
+          }
+          while (w < n && s.charAt(w) == ' ') {
+            w++;
+          }
+          from = w; // keep the scheme (Basic, Digest...), mask its credentials
+        }
+      }
+      // the cheap checks on the first character come before the value is measured: a value
+      // that is refused after a long scan would make inputs such as "password:?password:?..."
+      // quadratic
+      if (from >= n || reference(s, from, kind)) {
+        return NONE;
+      }
+      int end = valueEnd(s, from, quote);
+      if (end <= from || placeholder(s, from, end)) {
+        return NONE;
+      }
+      return span(from, end);
+    }
+
+    /**
+     * For a value held whole under {@code key} (a row column, a document key): where its secret
+     * part starts (0, or after the scheme of an {@code Authorization} value), or -1 when the key
+     * names no secret or the value is none (a placeholder, a Bearer token, a JWT...).
+     */
+    static int valueStart(String key, String value) {
+      int kind = secretKey(key, key.length(), 0);
+      int n = value.length();
+      if (kind < 0 || n == 0) {
+        return -1;
+      }
+      int from = 0;
+      if (kind == AUTHORIZATION) {
+        int w = 0;
+        while (w < n && Chars.letter(value.charAt(w))) {
+          w++;
+        }
+        if (w > 0 && w < n && value.charAt(w) == ' ') {
+          if (w == 6 && Chars.startsWithIgnoreCase(value, 0, "bearer")) {
+            return -1;
+          }
+          while (w < n && value.charAt(w) == ' ') {
+            w++;
+          }
+          from = w;
+        }
+      }
+      return from >= n || reference(value, from, kind) || placeholder(value, from, n) ? -1 : from;
+    }
+
+    /** Whether {@code key} (a whole column or document key) names a secret. */
+    static boolean namesSecret(String key) {
+      return secretKey(key, key.length(), 0) >= 0;
+    }
+
+    /** The kind of secret the key ending at {@code end} names, or -1. */
+    private static int secretKey(CharSequence s, int end, int floor) {
+      if (end - 3 < floor) {
+        return -1;
+      }
+      switch (lower(s.charAt(end - 1))) {
+        case 'd':
+          if (word(s, end, floor, "password") || word(s, end, floor, "passwd")) {
+            return PLAIN;
+          }
+          if (word(s, end, floor, "pwd")) {
+            return PWD;
+          }
+          // PGPASSWORD, the libpq environment variable
+          return Chars.startsWithIgnoreCase(s, end - 10, "pgpassword") && end - 10 >= floor
+              && boundary(s, end - 10, floor) ? PLAIN : -1;
+        case 'e':
+          return word(s, end, floor, "passphrase") ? PLAIN : -1;
+        case 't':
+          return word(s, end, floor, "secret") ? PLAIN : -1;
+        case 'n':
+          if (word(s, end, floor, "token")) {
+            return PLAIN;
+          }
+          return word(s, end, floor, "authorization") ? AUTHORIZATION : -1;
+        case 'y':
+          if (word(s, end, floor, "apikey")) {
+            return PLAIN;
+          }
+          if (!word(s, end, floor, "key")) {
+            return -1;
+          }
+          int prev = end - 3;
+          if (prev > floor && (s.charAt(prev - 1) == '_' || s.charAt(prev - 1) == '-'
+              || s.charAt(prev - 1) == '.')) {
+            prev--;
+          } else if (!(Chars.upper(s.charAt(end - 3)) && prev > floor
+              && Chars.lower(s.charAt(prev - 1)))) {
+            return -1; // "monkey", "hotkey": not a separate word
+          }
+          for (String w : KEY_QUALIFIERS) {
+            if (word(s, prev, floor, w)) {
+              return PLAIN;
+            }
+          }
+          return -1;
+        default:
+          return -1;
+      }
+    }
+
+    /** Words that make a {@code ..._key} a secret (api_key, secret_key, aws_secret_access_key). */
+    private static final String[] KEY_QUALIFIERS = {"api", "secret", "access", "private",
+        "signing", "encryption", "client", "master", "auth"};
+
+    /**
+     * Whether the key ending at {@code end} ends in {@code w} (any case) as a word of its own:
+     * at the start of the key, after a non-alphanumeric character, or a camel-case hump
+     * ({@code dbPassword}, {@code clientSecret}).
+     */
+    private static boolean word(CharSequence s, int end, int floor, String w) {
+      int start = end - w.length();
+      return start >= floor && Chars.startsWithIgnoreCase(s, start, w) && boundary(s, start, floor);
+    }
+
+    private static boolean boundary(CharSequence s, int start, int floor) {
+      if (start == floor || start == 0) {
+        return true;
+      }
+      char before = s.charAt(start - 1);
+      return !Chars.alnum(before) || (Chars.lower(before) && Chars.upper(s.charAt(start)));
+    }
+
+    private static char lower(char c) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+
+    private static final int NO_QUOTE = 0;
+    private static final int ESCAPED_DOUBLE = 1;
+
+    /** The quote opening the value at {@code v}: 0, {@code '"'}, {@code '\''} or escaped {@code \"}. */
+    private static int quoteAt(CharSequence s, int v) {
+      if (v >= s.length()) {
+        return NO_QUOTE;
+      }
+      char c = s.charAt(v);
+      if (c == '"' || c == '\'') {
+        return c;
+      }
+      return c == '\\' && v + 1 < s.length() && s.charAt(v + 1) == '"' ? ESCAPED_DOUBLE : NO_QUOTE;
+    }
+
+    private static int quoteLength(int quote) {
+      return quote == NO_QUOTE ? 0 : quote == ESCAPED_DOUBLE ? 2 : 1;
+    }
+
+    /**
+     * Where the value starting at {@code from} ends: at its closing quote, or for a bare value at
+     * white space or a delimiter of query strings, connection strings, JSON and SQL. A quoted value
+     * that is never closed runs to the end of the line (fail closed: the text was cut).
+     */
+    private static int valueEnd(CharSequence s, int from, int quote) {
+      int n = s.length();
+      int j = from;
+      if (quote == NO_QUOTE) {
+        while (j < n) {
+          char c = s.charAt(j);
+          if (c <= ' ' || c == ';' || c == '&' || c == ',' || c == '"' || c == '\''
+              || c == '<' || c == '>' || c == ')' || c == '}' || c == ']' || c == '\\') {
+            break;
+          }
+          j++;
+        }
+        return j;
+      }
+      while (j < n) {
+        char c = s.charAt(j);
+        if (c == '\n' || c == '\r') {
+          return j;
+        }
+        if (c == '"' && quote != '\'') {
+          // backslashes before the quote: JSON escapes it with one, JSON inside a JSON string
+          // closes with one and escapes with three (a literal backslash there is four)
+          int slashes = 0;
+          while (j - slashes - 1 >= from && s.charAt(j - slashes - 1) == '\\') {
+            slashes++;
+          }
+          if (quote == ESCAPED_DOUBLE ? slashes % 4 == 1 : slashes % 2 == 0) {
+            return quote == ESCAPED_DOUBLE ? j - 1 : j;
+          }
+        } else if (c == '\'' && quote == '\'') {
+          if (j + 1 < n && s.charAt(j + 1) == '\'') {
+            j += 2; // SQL doubles a quote inside a literal: 'it''s'
+            continue;
+          }
+          return j;
+        }
+        j++;
+      }
+      return j;
+    }
+
+    /**
+     * Values that are not secrets: SQL parameters ({@code ?}, {@code $1}, {@code :name}),
+     * config placeholders ({@code ${DB_PASSWORD}}), nulls and booleans, values already masked
+     * ({@code ***}), nested documents (scanned on their own), a PEM block or a JWT (private_key
+     * and jwt mask them in their own shapes) and, for {@code PWD}, the working directory of a process environment.
+     * This method decides on the first characters only.
+     */
+    private static boolean reference(CharSequence s, int from, int kind) {
+      char c = s.charAt(from);
+      if (c == '?' || c == '{' || c == '[' || c == ':' || (c == '$' && dollarReference(s, from))) {
+        return true;
+      }
+      if (kind == PWD && (c == '/' || c == '~')) {
+        return true;
+      }
+      return (c == '-' && Chars.startsWith(s, from, "-----"))
+          || (c == 'e' && Chars.startsWith(s, from, "eyJ")
+              && Jwt.INSTANCE.find(s, from + 2, from) != NONE);
+    }
+
+    /**
+     * {@code $1} (a SQL parameter) or {@code ${NAME}} (a configuration placeholder), looked at
+     * within a few characters: a password that merely starts with {@code $} ({@code $8esl...})
+     * is a secret.
+     */
+    private static boolean dollarReference(CharSequence s, int from) {
+      int n = s.length();
+      int digits = Chars.digitRun(s, from + 1, Math.min(n, from + 6));
+      if (digits > 0) {
+        return digits <= 4 && !Chars.wordAt(s, from + 1 + digits);
+      }
+      if (!Chars.at(s, from + 1, '{')) {
+        return false;
+      }
+      for (int k = from + 2; k < Math.min(n, from + 128); k++) {
+        char c = s.charAt(k);
+        if (c == '}') {
+          return k > from + 2;
+        }
+        if (c <= ' ' || c == '"' || c == '\'' || c == '{') {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /** See {@link #reference}: the checks that need the whole value. */
+    private static boolean placeholder(CharSequence s, int from, int end) {
+      int len = end - from;
+      boolean stars = true;
+      for (int i = from; i < end && stars; i++) {
+        stars = s.charAt(i) == '*';
+      }
+      if (stars) {
+        return true;
+      }
+      return switch (len) {
+        case 3 -> Chars.startsWithIgnoreCase(s, from, "nil");
+        case 4 -> Chars.startsWithIgnoreCase(s, from, "null")
+            || Chars.startsWithIgnoreCase(s, from, "true")
+            || Chars.startsWithIgnoreCase(s, from, "none");
+        case 5 -> Chars.startsWithIgnoreCase(s, from, "false");
+        default -> false;
+      };
+    }
+
+    // ---- prefixed tokens
+
+    private static long prefixed(CharSequence s, int at, int floor) {
+      char c = s.charAt(at);
+      if (at == 0) {
+        return NONE;
+      }
+      // every prefix ends in one of these before its '_', '-' or 'z': most dashes and
+      // underscores (dates, UUIDs, snake_case keys) are refused on one compare
+      switch (s.charAt(at - 1)) {
+        case 'p', 'o', 'u', 's', 'r', 'h', 'k', 'c', 'b', 'a', 'e', 't', 'I' -> { }
+        default -> {
+          return NONE;
+        }
+      }
+      int start = -1;
+      int min = 0;
+      boolean dashes = true;
+      if (c == '_') {
+        if (prefix(s, at - 3, floor, "gh") && "pousr".indexOf(s.charAt(at - 1)) >= 0) {
+          start = at + 1; // GitHub ghp_, gho_, ghu_, ghs_, ghr_
+          min = 30;
+          dashes = false;
+        } else if (prefix(s, at - 6, floor, "github") && Chars.startsWith(s, at + 1, "pat_")) {
+          start = at + 5;
+          min = 30;
+        } else if ((prefix(s, at - 2, floor, "sk") || prefix(s, at - 2, floor, "rk"))
+            && (Chars.startsWith(s, at + 1, "live_") || Chars.startsWith(s, at + 1, "test_"))) {
+          start = at + 6; // Stripe secret and restricted keys
+          min = 16;
+          dashes = false;
+        } else if (prefix(s, at - 5, floor, "whsec")) {
+          start = at + 1; // Stripe webhook signing secret
+          min = 16;
+          dashes = false;
+        }
+      } else if (c == '-') {
+        if (prefix(s, at - 4, floor, "xox") && "abeprs".indexOf(s.charAt(at - 1)) >= 0) {
+          start = at + 1; // Slack xoxb-, xoxp-, xoxa-, xoxe-, xoxr-, xoxs-
+          min = 10;
+        } else if (prefix(s, at - 5, floor, "glpat")) {
+          start = at + 1; // GitLab personal access token
+          min = 20;
+        } else if (prefix(s, at - 2, floor, "sk")) {
+          start = at + 1; // OpenAI / Anthropic style sk-..., sk-proj-..., sk-ant-...
+          min = 32;
+        }
+      } else if (c == 'z' && prefix(s, at - 2, floor, "AI") && Chars.at(s, at + 1, 'a')) {
+        start = at + 2; // Google API key: AIza + 35 characters
+        min = 35;
+      }
+      if (start < 0) {
+        return NONE;
+      }
+      int n = s.length();
+      int end = start;
+      while (end < n && (Chars.alnum(s.charAt(end)) || s.charAt(end) == '_'
+          || (dashes && s.charAt(end) == '-'))) {
+        end++;
+      }
+      if (end - start < min || (!dashes && end < n && s.charAt(end) == '-')) {
+        return NONE;
+      }
+      for (int i = start; i < end; i++) {
+        if (Chars.digit(s.charAt(i))) {
+          return span(start, end); // real tokens carry digits; "sk-ant-deployment-notes" does not
+        }
+      }
+      return NONE;
+    }
+
+    /** Whether {@code lit} starts a token at {@code i} (nothing word-like glued before it). */
+    private static boolean prefix(CharSequence s, int i, int floor, String lit) {
+      return i >= floor && Chars.startsWith(s, i, lit) && !Chars.wordBefore(s, i)
+          && !(i > 0 && s.charAt(i - 1) == '-');
     }
 
     @Override

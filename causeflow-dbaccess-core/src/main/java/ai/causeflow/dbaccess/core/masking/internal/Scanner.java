@@ -41,6 +41,8 @@ public final class Scanner {
   private final int minDigits;
   private final int minDigitsUnsigned;
   private final @Nullable Tokenizer tokenizer;
+  /** The index of secret_assignment among the detectors, or -1 when it is off. */
+  private final int secretRule;
 
   /**
    * @param enabled detectors in priority order with their strategies
@@ -53,6 +55,13 @@ public final class Scanner {
     if (detectors.length > 31) {
       throw new IllegalArgumentException("at most 31 detectors fit a packed hit");
     }
+    int secret = -1;
+    for (int r = 0; r < detectors.length; r++) {
+      if (detectors[r] instanceof Detectors.SecretAssignment) {
+        secret = r;
+      }
+    }
+    this.secretRule = secret;
     List<Integer> nums = new ArrayList<>();
     int min = Integer.MAX_VALUE;
     int minUnsigned = Integer.MAX_VALUE;
@@ -155,7 +164,17 @@ public final class Scanner {
             if (!follows(s, i, n, followers[r])) {
               continue;
             }
-            long span = ((TextDetector) detectors[r]).find(s, i, copied);
+            // secret_assignment triggers on common characters (= : _ -): a direct call to its
+            // final class is inlined, where the shared virtual call site is megamorphic
+            long span;
+            if (r == secretRule) {
+              if (!Detectors.SecretAssignment.candidate(s, i, c)) {
+                continue;
+              }
+              span = Detectors.SecretAssignment.INSTANCE.find(s, i, copied);
+            } else {
+              span = ((TextDetector) detectors[r]).find(s, i, copied);
+            }
             if (span != TextDetector.NONE) {
               hit = pack(r, TextDetector.start(span), TextDetector.end(span));
               break;
@@ -187,6 +206,37 @@ public final class Scanner {
       return s;
     }
     return out.append(s, copied, n).toString();
+  }
+
+  /**
+   * Whether a value held whole under {@code key} (a row column, a document key) must be checked
+   * by {@link #scanUnderSecretKey}: secret_assignment is on and the key names a secret. A few
+   * character compares on the key, nothing allocated.
+   */
+  public boolean namesSecret(String key) {
+    return secretRule >= 0 && Detectors.SecretAssignment.namesSecret(key);
+  }
+
+  /**
+   * Masks {@code value}, held under a key that {@link #namesSecret names a secret}, as the value
+   * of a {@code key=value} assignment: the whole of it (after an {@code Authorization} scheme),
+   * unless it is no secret (null-like, a placeholder, already masked, a Bearer token, a JWT or
+   * PEM block that their own detectors mask). Returns {@code value} itself, a new string, or
+   * {@link #DROPPED} as {@link #scan} does.
+   */
+  public Object scanUnderSecretKey(String key, String value, MaskingStats stats, boolean text) {
+    int start = Detectors.SecretAssignment.valueStart(key, value);
+    if (start < 0) {
+      return value;
+    }
+    Detector d = detectors[secretRule];
+    stats.applied(d.name());
+    if (strategies[secretRule] == Strategy.DROP && !text) {
+      return DROPPED;
+    }
+    StringBuilder out = new StringBuilder(start + 16).append(value, 0, start);
+    apply(d, strategies[secretRule], value, start, value.length(), out);
+    return out.toString();
   }
 
   private void apply(Detector d, Strategy st, CharSequence s, int start, int end,

@@ -74,7 +74,7 @@ public final class ValueMasker {
         qualified = col == null || col.sourceTable() == null ? null : col.qualifiedName();
         rule = rules.match(key, null, qualified);
       }
-      masked = rule != null ? whole(rule, value, stats) : value(value, key, qualified, 1, stats);
+      masked = rule != null ? whole(rule, value, stats) : keyed(key, value, key, qualified, 1, stats);
       if (masked != value && out == null) {
         out = new LinkedHashMap<>(row.size() * 2);
         copyFirst(row, seen, out);
@@ -190,8 +190,71 @@ public final class ValueMasker {
       Object r = list(l, path, qualified, depth, stats);
       return r == l ? v : ((List<?>) r).toArray();
     }
+    if (v instanceof char[] chars) {
+      Object r = leaf(v, new String(chars), stats);
+      return r == v ? v : r;
+    }
+    if (v.getClass().isArray()) {
+      // long[], int[], double[] ...: toString() would be a type and an address, never the values
+      List<Object> l = primitives(v);
+      Object r = list(l, path, qualified, depth, stats);
+      return r == l ? v : r;
+    }
     String text = String.valueOf(v);
     return leaf(v, text, stats);
+  }
+
+  private static List<Object> primitives(Object array) {
+    int n = java.lang.reflect.Array.getLength(array);
+    List<Object> l = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      l.add(java.lang.reflect.Array.get(array, i));
+    }
+    return l;
+  }
+
+  /**
+   * A value under a column or document key: a string or number under a key that names a secret
+   * ({@code password}, {@code api_key}, {@code accessToken}...) is masked whole, as
+   * secret_assignment masks {@code password=...} in text; anything else goes to {@link #value}.
+   * JSON documents and rows carry the key beside the value, not in the same string, so the text
+   * scan alone would never see {@code {"password": "hunter2"}} read as a map.
+   */
+  private @Nullable Object keyed(String key, @Nullable Object v, @Nullable String path,
+      @Nullable String qualified, int depth, MaskingStats stats) {
+    if ((v instanceof String || v instanceof Number)
+        && scanner.namesSecret(key)) {
+      String text = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+      Object r = scanner.scanUnderSecretKey(key, text, stats, false);
+      if (r != text) {
+        stats.fieldMasked();
+        return r;
+      }
+    }
+    if (v instanceof Collection<?> c && depth <= MAX_DEPTH && !c.isEmpty()
+        && scanner.namesSecret(key)) {
+      // "tokens" no, but "token": ["t1", "t2"] (a list or a DynamoDB string set) yes
+      return secretElements(key, c, path, qualified, depth, stats);
+    }
+    return value(v, path, qualified, depth, stats);
+  }
+
+  private Object secretElements(String key, Collection<?> c, @Nullable String path,
+      @Nullable String qualified, int depth, MaskingStats stats) {
+    List<@Nullable Object> out = null;
+    int i = 0;
+    for (Object el : c) {
+      Object m = keyed(key, el, path, qualified, depth + 1, stats);
+      if (m != el && out == null) {
+        out = new ArrayList<>(c.size());
+        out.addAll(new ArrayList<>(c).subList(0, i));
+      }
+      if (out != null && m != Scanner.DROPPED) {
+        out.add(m);
+      }
+      i++;
+    }
+    return out == null ? c : out;
   }
 
   /** Masks {@code text}, the string form of {@code original}; the original when unchanged. */
@@ -272,7 +335,7 @@ public final class ValueMasker {
         rule = rules.match(name, childPath, childQualified);
       }
       Object masked = rule != null ? whole(rule, value, stats)
-          : value(value, childPath, childQualified, depth + 1, stats);
+          : keyed(name, value, childPath, childQualified, depth + 1, stats);
       Object newKey = key;
       if (key instanceof String k) {
         // keys are data too (documents keyed by e-mail); drop degrades to redact for a key
