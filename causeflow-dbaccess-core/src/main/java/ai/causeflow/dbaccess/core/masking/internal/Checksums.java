@@ -42,47 +42,11 @@ public final class Checksums {
     return cpf(s, 0, s.length());
   }
 
-  static boolean cpf(CharSequence s, int from, int end) {
-    int n = 0;
-    int sum1 = 0;
-    int sum2 = 0;
-    int d9 = 0;
-    int d10 = 0;
-    int first = -1;
-    boolean allEqual = true;
-    for (int i = from; i < end; i++) {
-      char c = s.charAt(i);
-      if (!Chars.digit(c)) {
-        continue;
-      }
-      int d = c - '0';
-      if (n == 11) {
-        return false;
-      }
-      if (first < 0) {
-        first = d;
-      } else if (d != first) {
-        allEqual = false;
-      }
-      if (n < 9) {
-        sum1 += d * (10 - n);
-      }
-      if (n < 10) {
-        sum2 += d * (11 - n);
-      }
-      if (n == 9) {
-        d9 = d;
-      } else if (n == 10) {
-        d10 = d;
-      }
-      n++;
-    }
-    return n == 11 && !allEqual && d9 == mod11Cpf(sum1) && d10 == mod11Cpf(sum2);
-  }
+  private static final int[] CPF_W1 = {10, 9, 8, 7, 6, 5, 4, 3, 2};
+  private static final int[] CPF_W2 = {11, 10, 9, 8, 7, 6, 5, 4, 3, 2};
 
-  private static int mod11Cpf(int sum) {
-    int r = (sum * 10) % 11;
-    return r == 10 ? 0 : r;
+  static boolean cpf(CharSequence s, int from, int end) {
+    return mod11(s, from, end, CPF_W1, CPF_W2);
   }
 
   /** Brazilian CNPJ: 14 digits, two mod-11 check digits; all-equal digits are invalid. */
@@ -94,11 +58,22 @@ public final class Checksums {
   private static final int[] CNPJ_W2 = {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
 
   static boolean cnpj(CharSequence s, int from, int end) {
+    return mod11(s, from, end, CNPJ_W1, CNPJ_W2);
+  }
+
+  /**
+   * The CPF/CNPJ rule: the digits of {@code s} (other characters skipped) number
+   * {@code w2.length + 1}, not all equal, and the last two are the mod-11 check digits over the
+   * digits before each with weights {@code w1} and {@code w2}. A check digit is
+   * {@code 11 - sum % 11}, or 0 when that is 10 or 11.
+   */
+  private static boolean mod11(CharSequence s, int from, int end, int[] w1, int[] w2) {
+    int len = w2.length + 1;
     int n = 0;
     int sum1 = 0;
     int sum2 = 0;
-    int d12 = 0;
-    int d13 = 0;
+    int check1 = 0;
+    int check2 = 0;
     int first = -1;
     boolean allEqual = true;
     for (int i = from; i < end; i++) {
@@ -107,7 +82,7 @@ public final class Checksums {
         continue;
       }
       int d = c - '0';
-      if (n == 14) {
+      if (n == len) {
         return false;
       }
       if (first < 0) {
@@ -115,23 +90,22 @@ public final class Checksums {
       } else if (d != first) {
         allEqual = false;
       }
-      if (n < 12) {
-        sum1 += d * CNPJ_W1[n];
+      if (n < w1.length) {
+        sum1 += d * w1[n];
+      } else if (n == w1.length) {
+        check1 = d;
       }
-      if (n < 13) {
-        sum2 += d * CNPJ_W2[n];
-      }
-      if (n == 12) {
-        d12 = d;
-      } else if (n == 13) {
-        d13 = d;
+      if (n < w2.length) {
+        sum2 += d * w2[n];
+      } else {
+        check2 = d;
       }
       n++;
     }
-    return n == 14 && !allEqual && d12 == mod11Cnpj(sum1) && d13 == mod11Cnpj(sum2);
+    return n == len && !allEqual && check1 == checkDigit(sum1) && check2 == checkDigit(sum2);
   }
 
-  private static int mod11Cnpj(int sum) {
+  private static int checkDigit(int sum) {
     int r = sum % 11;
     return r < 2 ? 0 : 11 - r;
   }
