@@ -130,7 +130,7 @@ public final class PostgresBackend implements Backend {
     Policy policy = ctx.policy();
     try {
       if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
-        RelationGuard.check(session.connection(), plan.tables(), policy);
+        RelationGuard.check(session, plan.tables(), policy);
       }
       if (op.equals(Operation.QUERY)) {
         return PgCursor.execute(session, ctx, plan.jdbcSql(), plan.parameterIndexes(),

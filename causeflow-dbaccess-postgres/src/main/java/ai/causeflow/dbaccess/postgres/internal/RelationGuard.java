@@ -92,7 +92,7 @@ final class RelationGuard {
    * when the policy has no table or column rule. A name that does not exist is left for
    * PostgreSQL to report when the statement runs.
    */
-  static void check(Connection c, Set<String> tables, Policy policy) throws SQLException {
+  static void check(PgSession session, Set<String> tables, Policy policy) throws SQLException {
     if (tables.isEmpty() || !needed(policy)) {
       return;
     }
@@ -114,7 +114,9 @@ final class RelationGuard {
       return;
     }
     LOOKUPS.incrementAndGet();
+    Connection c = session.connection();
     try (PreparedStatement ps = c.prepareStatement(EXPAND)) {
+      session.track(ps); // a cancel or the deadline stops the lookup like the statement
       Array s = c.createArrayOf("text", schemas.toArray());
       Array r = c.createArrayOf("text", names.toArray());
       ps.setArray(1, s);
