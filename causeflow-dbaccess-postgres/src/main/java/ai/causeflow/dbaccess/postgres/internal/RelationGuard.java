@@ -24,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  * through {@code pg_inherits}) and every relation reached is judged by the table rule; a view
  * whose definition references a blocked column (or a child table with one) is refused.
  *
+ * <p>Built-in catalog relations are pinned: PostgreSQL records no dependency on them, so for a
+ * view over one (say {@code pg_authid}) the relation ids below 16384 are read from the range table
+ * of the view's rule ({@code pg_rewrite.ev_action}, {@code :relid N}).
+ *
  * <p>The column check is per edge and conservative: a view that references {@code users.email}
  * anywhere in its definition (select list, WHERE, join) is refused when that column is blocked,
  * even if the view does not return it; an inheritance child or partition counts with all its
@@ -69,7 +73,15 @@ final class RelationGuard {
       + " AND dp.objid = rw.oid"
       + " WHERE rw.ev_class = d.oid"
       + " AND dp.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-      + " AND dp.refobjid <> d.oid) e"
+      + " AND dp.refobjid <> d.oid"
+      // PostgreSQL records no dependency on pinned (built-in) objects, so a view over
+      // pg_authid or pg_stats has none: take those relations from the rule's range table.
+      + " UNION ALL"
+      + " SELECT m.relid, 0"
+      + " FROM pg_catalog.pg_rewrite rw2"
+      + " CROSS JOIN LATERAL (SELECT DISTINCT x[1]::pg_catalog.oid AS relid FROM"
+      + " pg_catalog.regexp_matches(rw2.ev_action::text, ':relid ([0-9]+)', 'g') AS x) m"
+      + " WHERE rw2.ev_class = d.oid AND m.relid < 16384 AND m.relid <> d.oid) e"
       + " JOIN pg_catalog.pg_class cc ON cc.oid = e.child"
       + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
       + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%')"

@@ -60,6 +60,10 @@ class RelationGuardIT {
         "CREATE TABLE logs_private (extra text) INHERITS (logs)",
         "INSERT INTO logs VALUES (1, 'ok')",
         "INSERT INTO logs_private VALUES (2, '" + SECRET + "', 'x')",
+        "CREATE VIEW \"Leak\" AS SELECT token FROM secrets",
+        "CREATE VIEW ev_summary AS SELECT kind, count(*) AS n FROM ev GROUP BY kind",
+        "CREATE VIEW ev_summary_v AS SELECT * FROM ev_summary",
+        "CREATE VIEW roles_v AS SELECT rolname, rolpassword FROM pg_catalog.pg_authid",
         "CREATE SEQUENCE counter",
         "CREATE VIEW counter_v AS SELECT nextval('counter') AS n");
     Policy blocked = Policy.builder()
@@ -129,6 +133,26 @@ class RelationGuardIT {
         QueryRequest.builder(Operation.EXPLAIN).statement("SELECT * FROM secrets_v").build()));
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.TABLE_NOT_ALLOWED);
+  }
+
+  @Test
+  void aQuotedMixedCaseViewIsFoundThoughTheValidatorLowerCasesIt() {
+    DbAccessException e = refused(guarded, "SELECT * FROM \"Leak\"", ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(e.getMessage()).contains("'public.secrets'");
+  }
+
+  @Test
+  void viewsOverAPartitionedTableReachItsPartitions() {
+    DbAccessException e = refused(guarded, "SELECT * FROM ev_summary_v",
+        ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(e.getMessage()).contains("public.ev_summary_v").contains("'public.ev_secret'");
+  }
+
+  @Test
+  void aUserViewOverTheCatalogFollowsTheCatalogRule() {
+    DbAccessException e = refused(guarded, "SELECT rolname FROM roles_v",
+        ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(e.getMessage()).contains("'pg_catalog.pg_authid'").contains("system schema");
   }
 
   @Test
