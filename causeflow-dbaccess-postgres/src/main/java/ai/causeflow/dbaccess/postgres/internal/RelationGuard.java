@@ -71,7 +71,8 @@ final class RelationGuard {
       + " FROM pg_catalog.pg_rewrite rw"
       + " JOIN pg_catalog.pg_depend dp ON dp.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
       + " AND dp.objid = rw.oid"
-      + " WHERE rw.ev_class = d.oid"
+      // only ON SELECT rules say what reading the relation reads (an ON INSERT rule does not)
+      + " WHERE rw.ev_class = d.oid AND rw.ev_type = '1'"
       + " AND dp.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
       + " AND dp.refobjid <> d.oid"
       // PostgreSQL records no dependency on pinned (built-in) objects, so a view over
@@ -81,7 +82,8 @@ final class RelationGuard {
       + " FROM pg_catalog.pg_rewrite rw2"
       + " CROSS JOIN LATERAL (SELECT DISTINCT x[1]::pg_catalog.oid AS relid FROM"
       + " pg_catalog.regexp_matches(rw2.ev_action::text, ':relid ([0-9]+)', 'g') AS x) m"
-      + " WHERE rw2.ev_class = d.oid AND m.relid < 16384 AND m.relid <> d.oid) e"
+      + " WHERE rw2.ev_class = d.oid AND rw2.ev_type = '1' AND m.relid < 16384"
+      + " AND m.relid <> d.oid) e"
       + " JOIN pg_catalog.pg_class cc ON cc.oid = e.child"
       + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
       + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%')"
