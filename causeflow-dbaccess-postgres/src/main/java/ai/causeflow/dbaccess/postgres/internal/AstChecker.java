@@ -461,31 +461,40 @@ public final class AstChecker {
 
   private void checkTable(Table t, Scope scope) {
     for (String qualified : resolveTable(t, scope)) {
-      String schema = qualified.substring(0, qualified.indexOf('.'));
-      if (isSystemSchema(schema) && !allowedTablesNameSchema(schema)) {
-        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
-            + "' is in system schema '" + schema + "', which is blocked unless an allowedTables"
-            + " rule names that schema (e.g. '" + schema + ".pg_stat_activity')");
-      }
-      String relation = qualified.substring(qualified.indexOf('.') + 1);
-      if (!isSystemSchema(schema) && Glob.firstMatch(EXTENSION_CATALOG_VIEWS, relation) != null
-          && !allowedTablesNameSchema("pg_catalog")) {
-        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
-            + "' is a monitoring view of an extension (other sessions' statements, plans or"
-            + " buffers, like the pg_catalog statistics views), which is blocked unless an"
-            + " allowedTables rule names schema 'pg_catalog'");
-      }
-      if (schema.equals("pg_catalog")
-          && PgCatalog.CONTENT_RELATIONS.contains(qualified.substring("pg_catalog.".length()))
-          && !allowedTablesNameExactly(qualified)) {
-        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
-            + "' exposes table contents or secrets (planner statistics keep column values), so"
-            + " it is blocked unless an allowedTables rule names it exactly; a wildcard does not"
-            + " count");
-      }
-      policy.checkTable(qualified);
+      checkRelation(qualified, policy);
       tables.add(qualified);
     }
+  }
+
+  /**
+   * The table rule for one {@code schema.table} (lower-case): the system-schema and catalog
+   * content rules, then {@link Policy#checkTable}. Also applied by {@link RelationGuard} to the
+   * relations under a view.
+   */
+  static void checkRelation(String qualified, Policy policy) {
+    String schema = qualified.substring(0, qualified.indexOf('.'));
+    if (isSystemSchema(schema) && !allowedTablesNameSchema(policy, schema)) {
+      throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+          + "' is in system schema '" + schema + "', which is blocked unless an allowedTables"
+          + " rule names that schema (e.g. '" + schema + ".pg_stat_activity')");
+    }
+    String relation = qualified.substring(qualified.indexOf('.') + 1);
+    if (!isSystemSchema(schema) && Glob.firstMatch(EXTENSION_CATALOG_VIEWS, relation) != null
+        && !allowedTablesNameSchema(policy, "pg_catalog")) {
+      throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+          + "' is a monitoring view of an extension (other sessions' statements, plans or"
+          + " buffers, like the pg_catalog statistics views), which is blocked unless an"
+          + " allowedTables rule names schema 'pg_catalog'");
+    }
+    if (schema.equals("pg_catalog")
+        && PgCatalog.CONTENT_RELATIONS.contains(qualified.substring("pg_catalog.".length()))
+        && !allowedTablesNameExactly(policy, qualified)) {
+      throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+          + "' exposes table contents or secrets (planner statistics keep column values), so"
+          + " it is blocked unless an allowedTables rule names it exactly; a wildcard does not"
+          + " count");
+    }
+    policy.checkTable(qualified);
   }
 
   /**
@@ -498,11 +507,15 @@ public final class AstChecker {
       "pg_stat_monitor*", "pg_qualstats*", "pg_stat_kcache*", "pg_store_plans*", "pg_show_plans*",
       "pg_wait_sampling*", "pg_buffercache*", "pg_stat_sql*"));
 
-  private static boolean isSystemSchema(String schema) {
+  static boolean isSystemSchema(String schema) {
     return schema.equals("information_schema") || schema.startsWith("pg_");
   }
 
   private boolean allowedTablesNameSchema(String schema) {
+    return allowedTablesNameSchema(policy, schema);
+  }
+
+  private static boolean allowedTablesNameSchema(Policy policy, String schema) {
     for (String glob : policy.allowedTables()) {
       int dot = glob.indexOf('.');
       if (dot > 0 && glob.substring(0, dot).equalsIgnoreCase(schema)) {
@@ -512,7 +525,7 @@ public final class AstChecker {
     return false;
   }
 
-  private boolean allowedTablesNameExactly(String qualified) {
+  private static boolean allowedTablesNameExactly(Policy policy, String qualified) {
     for (String glob : policy.allowedTables()) {
       if (glob.equalsIgnoreCase(qualified)) {
         return true;

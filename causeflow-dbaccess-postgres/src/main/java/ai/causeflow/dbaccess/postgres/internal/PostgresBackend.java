@@ -129,6 +129,9 @@ public final class PostgresBackend implements Backend {
     Operation op = plan.operation();
     Policy policy = ctx.policy();
     try {
+      if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
+        RelationGuard.check(session, plan.tables(), policy);
+      }
       if (op.equals(Operation.QUERY)) {
         return PgCursor.execute(session, ctx, plan.jdbcSql(), plan.parameterIndexes(),
             plan.request().parameters(), fetch, policy, null, null);
