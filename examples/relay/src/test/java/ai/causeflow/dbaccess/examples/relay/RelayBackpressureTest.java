@@ -44,11 +44,11 @@ class RelayBackpressureTest {
       server.setReceiveBufferSize(4096); // inherited by the accepted socket: little kernel slack
       server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       String url = "ws://127.0.0.1:" + server.getLocalPort() + "/v1/relay/connect";
-      RelayUnderTest relay = new RelayUnderTest(dir, RelayUnderTest.yaml(url, 2, 8,
+      RelayHarness relay = new RelayHarness(dir, RelayHarness.yaml(url, 2, 8,
           "{level: warn}"));
       ByteArrayOutputStream err = relay.err;
       CompletableFuture<Integer> exit = new CompletableFuture<>();
-      RelayOptions options = RelayUnderTest.fastOptions()
+      RelayOptions options = RelayHarness.fastOptions()
           .withSendBuffer(SEND_BUFFER_CHARS, Duration.ofSeconds(1));
       Thread main = new Thread(() -> exit.complete(RelayMain.run(
           new String[] {"--config", relay.config.toString()}, InputStream.nullInputStream(),
@@ -102,7 +102,7 @@ class RelayBackpressureTest {
 
   @Test
   void stdioStopsReadingWhileItsAnswersAreNotRead() throws Exception {
-    RelayUnderTest relay = new RelayUnderTest(dir, RelayUnderTest.yaml(null, 2, 8,
+    RelayHarness relay = new RelayHarness(dir, RelayHarness.yaml(null, 2, 8,
         "{level: warn, output: stderr}"));
     CountDownLatch reading = new CountDownLatch(1);
     ByteArrayOutputStream answers = new ByteArrayOutputStream();
@@ -145,7 +145,7 @@ class RelayBackpressureTest {
         new String[] {"--config", relay.config.toString(), "--stdio"}, stdin,
         new PrintStream(stdout, true, StandardCharsets.UTF_8),
         new PrintStream(relay.err, true, StandardCharsets.UTF_8), relay.factory(),
-        RelayUnderTest.fastOptions(), false,
+        RelayHarness.fastOptions(), false,
         mc -> new ai.causeflow.dbaccess.testkit.TestMasking(), r -> {}));
     Thread.sleep(1_500);
     // the first unread answer blocks the reader: only what the pipe and the decoder buffer hold

@@ -45,7 +45,7 @@ class RelayFuzzTest {
 
   /** The relay's configuration for fuzzing: the real masking engine, audit with the logs. */
   private static String yaml(String url, String auditOutput) {
-    return RelayUnderTest.yaml(url, 4, 256, "{level: info, output: " + auditOutput + "}")
+    return RelayHarness.yaml(url, 4, 256, "{level: info, output: " + auditOutput + "}")
         + "masking: {enabled: true}\n";
   }
 
@@ -58,12 +58,12 @@ class RelayFuzzTest {
     }
     in.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":\"final\",\"method\":\"list_resources\"}\n"
         .getBytes(StandardCharsets.UTF_8));
-    RelayUnderTest relay = new RelayUnderTest(dir, yaml(null, "stderr"));
+    RelayHarness relay = new RelayHarness(dir, yaml(null, "stderr"));
     int rc = RelayMain.run(new String[] {"--config", relay.config.toString(), "--stdio"},
         new ByteArrayInputStream(in.toByteArray()),
         new PrintStream(relay.out, true, StandardCharsets.UTF_8),
         new PrintStream(relay.err, true, StandardCharsets.UTF_8), relay.factory(),
-        RelayUnderTest.fastOptions(), false, Relay::defaultMasking, r -> {});
+        RelayHarness.fastOptions(), false, Relay::defaultMasking, r -> {});
     assertThat(rc).isZero();
     List<JsonNode> answers = new ArrayList<>();
     for (String line : relay.out().split("\n")) {
@@ -84,7 +84,7 @@ class RelayFuzzTest {
   void webSocketSurvivesMutatedMessagesOnOneConnection() throws Exception {
     List<Msg> msgs = new JsonRpcFuzzer(SEED + 1).messages(600);
     try (ControlPlaneServer cp = new ControlPlaneServer();
-        RelayUnderTest relay = new RelayUnderTest(dir, yaml(cp.url(), "stdout"))
+        RelayHarness relay = new RelayHarness(dir, yaml(cp.url(), "stdout"))
             .startWebSocket()) {
       cp.awaitConnection(Duration.ofSeconds(10));
       for (Msg m : msgs) {

@@ -25,8 +25,8 @@ class RelayLifecycleTest {
   @Test
   void overloadAnswersEveryIdExactlyOnceWithSomeRelayBusy() throws Exception {
     try (ControlPlaneServer cp = new ControlPlaneServer();
-        RelayUnderTest relay = new RelayUnderTest(dir,
-            RelayUnderTest.yaml(cp.url(), 2, 2, "{level: warn}")).startWebSocket()) {
+        RelayHarness relay = new RelayHarness(dir,
+            RelayHarness.yaml(cp.url(), 2, 2, "{level: warn}")).startWebSocket()) {
       cp.awaitConnection(WAIT);
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
@@ -69,8 +69,8 @@ class RelayLifecycleTest {
   @Test
   void aRequestThatWaitedInTheQueuePastItsDeadlineTimesOutWithoutRunning() throws Exception {
     try (ControlPlaneServer cp = new ControlPlaneServer();
-        RelayUnderTest relay = new RelayUnderTest(dir,
-            RelayUnderTest.yaml(cp.url(), 1, 4, "{level: info}")).startWebSocket()) {
+        RelayHarness relay = new RelayHarness(dir,
+            RelayHarness.yaml(cp.url(), 1, 4, "{level: info}")).startWebSocket()) {
       cp.awaitConnection(WAIT);
       int before = relay.backend.openCalls();
       for (String id : List.of("q-a", "q-b", "q-c")) {
@@ -91,8 +91,8 @@ class RelayLifecycleTest {
   void reconnectsAfterTheControlPlaneRestartsAndNeverReplaysInFlightRequests() throws Exception {
     int port = ControlPlaneServer.freePort();
     ControlPlaneServer cp = new ControlPlaneServer(port);
-    try (RelayUnderTest relay = new RelayUnderTest(dir,
-        RelayUnderTest.yaml(cp.url(), 2, 2, "{level: info}")).startWebSocket()) {
+    try (RelayHarness relay = new RelayHarness(dir,
+        RelayHarness.yaml(cp.url(), 2, 2, "{level: info}")).startWebSocket()) {
       cp.awaitConnection(WAIT);
       cp.send("inflight-1", "execute", Map.of("resourceId", "main-pg", "operation", "query",
           "statement", "SELECT SLEEP(1400)"));
@@ -122,8 +122,8 @@ class RelayLifecycleTest {
   @Test
   void shutdownDrainsInFlightRequestsThenClosesWith1001() throws Exception {
     try (ControlPlaneServer cp = new ControlPlaneServer();
-        RelayUnderTest relay = new RelayUnderTest(dir,
-            RelayUnderTest.yaml(cp.url(), 2, 2, "{level: info}")).startWebSocket()) {
+        RelayHarness relay = new RelayHarness(dir,
+            RelayHarness.yaml(cp.url(), 2, 2, "{level: info}")).startWebSocket()) {
       cp.awaitConnection(WAIT);
       cp.send("drain-1", "execute", Map.of("resourceId", "main-pg", "operation", "query",
           "statement", "SELECT SLEEP(800)"));
@@ -170,8 +170,8 @@ class RelayLifecycleTest {
         "this is not json");
     Map<String, JsonNode> ws = new TreeMap<>();
     try (ControlPlaneServer cp = new ControlPlaneServer();
-        RelayUnderTest relay = new RelayUnderTest(dir,
-            RelayUnderTest.yaml(cp.url(), 2, 8, "{level: info}")).startWebSocket()) {
+        RelayHarness relay = new RelayHarness(dir,
+            RelayHarness.yaml(cp.url(), 2, 8, "{level: info}")).startWebSocket()) {
       cp.awaitConnection(WAIT);
       for (String r : requests) {
         cp.sendRaw(r);
@@ -183,8 +183,8 @@ class RelayLifecycleTest {
       ws.put("null", normalise(cp.awaitNullId(WAIT)));
     }
     Map<String, JsonNode> stdio = new TreeMap<>();
-    RelayUnderTest relay = new RelayUnderTest(dir,
-        RelayUnderTest.yaml(null, 2, 8, "{level: info, output: stdout}"));
+    RelayHarness relay = new RelayHarness(dir,
+        RelayHarness.yaml(null, 2, 8, "{level: info, output: stdout}"));
     List<String> lines = relay.runStdio(String.join("\n", requests) + "\n");
     for (String l : lines) {
       JsonNode n = ControlPlaneServer.JSON.readTree(l);
@@ -199,8 +199,8 @@ class RelayLifecycleTest {
 
   @Test
   void stdioRefusesAnOversizedLineWithoutBufferingItAndKeepsServing() throws Exception {
-    RelayUnderTest relay = new RelayUnderTest(dir,
-        RelayUnderTest.yaml(null, 2, 8, "{level: info, output: stderr}"));
+    RelayHarness relay = new RelayHarness(dir,
+        RelayHarness.yaml(null, 2, 8, "{level: info, output: stderr}"));
     String huge = "{\"jsonrpc\":\"2.0\",\"id\":\"h\",\"method\":\"execute\",\"params\":{"
         + "\"statement\":\"" + "b".repeat(3 * 1024 * 1024) + "\"}}";
     List<String> lines = relay.runStdio(huge + "\n"
@@ -217,14 +217,14 @@ class RelayLifecycleTest {
   @Test
   void auditGoesToTheConfiguredFileOneJsonObjectPerLine() throws Exception {
     Path file = dir.resolve("audit.jsonl");
-    RelayUnderTest relay = new RelayUnderTest(dir,
-        RelayUnderTest.yaml(null, 2, 8, "{level: info, output: " + file + "}"));
+    RelayHarness relay = new RelayHarness(dir,
+        RelayHarness.yaml(null, 2, 8, "{level: info, output: " + file + "}"));
     List<String> lines = relay.runStdio(
         "{\"jsonrpc\":\"2.0\",\"id\":\"f1\",\"method\":\"list_resources\"}\n"
         + "{\"jsonrpc\":\"2.0\",\"id\":\"f2\",\"method\":\"execute\",\"params\":{"
         + "\"resourceId\":\"main-pg\",\"operation\":\"query\",\"statement\":"
         + "\"SELECT * FROM public.customers WHERE email = $1\",\"parameters\":[\""
-        + RelayUnderTest.EMAIL + "\"]}}\n"
+        + RelayHarness.EMAIL + "\"]}}\n"
         + "[]\n");
     assertThat(lines).hasSize(3);
     List<JsonNode> all = relay.auditLines(java.nio.file.Files.readString(file));
@@ -236,7 +236,7 @@ class RelayLifecycleTest {
     assertThat(audit).hasSize(3);
     assertThat(audit).extracting(a -> a.get("outcome").asText())
         .containsExactlyInAnyOrder("OK", "OK", "REFUSED");
-    assertThat(java.nio.file.Files.readString(file)).doesNotContain(RelayUnderTest.EMAIL);
+    assertThat(java.nio.file.Files.readString(file)).doesNotContain(RelayHarness.EMAIL);
     assertThat(relay.err()).doesNotContain("\"outcome\"");
   }
 

@@ -1,8 +1,8 @@
 package ai.causeflow.dbaccess.examples.relay;
 
-import static ai.causeflow.dbaccess.examples.relay.RelayUnderTest.CPF;
-import static ai.causeflow.dbaccess.examples.relay.RelayUnderTest.EMAIL;
-import static ai.causeflow.dbaccess.examples.relay.RelayUnderTest.TOKEN;
+import static ai.causeflow.dbaccess.examples.relay.RelayHarness.CPF;
+import static ai.causeflow.dbaccess.examples.relay.RelayHarness.EMAIL;
+import static ai.causeflow.dbaccess.examples.relay.RelayHarness.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.causeflow.dbaccess.testkit.TestMasking;
@@ -27,13 +27,13 @@ class RelayWebSocketTest {
 
   @TempDir static Path dir;
   static ControlPlaneServer cp;
-  static RelayUnderTest relay;
+  static RelayHarness relay;
   static JsonNode firstResourceUpdate;
 
   @BeforeAll
   static void start() throws Exception {
     cp = new ControlPlaneServer();
-    relay = new RelayUnderTest(dir, RelayUnderTest.yaml(cp.url(), 4, 8, "{level: info}"))
+    relay = new RelayHarness(dir, RelayHarness.yaml(cp.url(), 4, 8, "{level: info}"))
         .startWebSocket();
     cp.awaitConnection(WAIT);
     firstResourceUpdate = cp.awaitNotification("resource_update", WAIT);

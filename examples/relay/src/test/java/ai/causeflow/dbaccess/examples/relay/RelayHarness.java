@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * configured as postgres; the injected factory serves it from memory) and captures stdout
  * (audit in WebSocket mode) and stderr (logs).
  */
-final class RelayUnderTest implements AutoCloseable {
+final class RelayHarness implements AutoCloseable {
   static final String TOKEN = "tok-SECRET-5f0c9e";
   static final String EMAIL = "ana.silva@example.com";
   static final String CPF = "123.456.789-09";
@@ -38,7 +38,7 @@ final class RelayUnderTest implements AutoCloseable {
   final CompletableFuture<Integer> exit = new CompletableFuture<>();
   final Path config;
 
-  RelayUnderTest(Path dir, String yaml) throws IOException {
+  RelayHarness(Path dir, String yaml) throws IOException {
     this.config = Files.writeString(dir.resolve("relay-config-" + System.nanoTime() + ".yaml"),
         yaml);
   }
@@ -112,7 +112,7 @@ final class RelayUnderTest implements AutoCloseable {
   }
 
   /** Starts WebSocket mode on a background thread; returns once the relay is built. */
-  RelayUnderTest startWebSocket() throws Exception {
+  RelayHarness startWebSocket() throws Exception {
     Thread t = new Thread(() -> exit.complete(RelayMain.run(
         new String[] {"--config", config.toString()}, InputStream.nullInputStream(),
         new PrintStream(out, true, StandardCharsets.UTF_8),
