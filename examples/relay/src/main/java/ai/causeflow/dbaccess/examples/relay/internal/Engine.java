@@ -29,13 +29,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +75,7 @@ public final class Engine implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final Stats stats = new Stats();
   private final ThreadPoolExecutor workers;
+  private final Semaphore capacity;
   private final ScheduledExecutorService health;
   private final Map<String, Task> active = new ConcurrentHashMap<>();
   private volatile boolean draining;
@@ -94,11 +94,13 @@ public final class Engine implements AutoCloseable {
     this.relayId = relayId;
     this.version = version;
     this.tenantId = tenantId;
-    BlockingQueue<Runnable> queue = limits.maxQueuedRequests() == 0
-        ? new SynchronousQueue<>()
-        : new ArrayBlockingQueue<>(limits.maxQueuedRequests());
+    // Admission is an exact count (running + queued), taken before a task is handed to the pool:
+    // relying on the pool's bounded queue alone refuses too early whenever the workers have not
+    // yet taken the previous tasks off the queue (seen under CPU load). The queue itself cannot
+    // grow past the permits.
+    this.capacity = new Semaphore(limits.maxConcurrentRequests() + limits.maxQueuedRequests());
     this.workers = new ThreadPoolExecutor(limits.maxConcurrentRequests(),
-        limits.maxConcurrentRequests(), 0, TimeUnit.MILLISECONDS, queue,
+        limits.maxConcurrentRequests(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         daemonThreads("relay-worker"), new ThreadPoolExecutor.AbortPolicy());
     this.workers.prestartAllCoreThreads();
     this.health = Executors.newSingleThreadScheduledExecutor(daemonThreads("relay-health"));
@@ -558,10 +560,18 @@ public final class Engine implements AutoCloseable {
       throw new Refusal(ErrorCode.INVALID_PARAMS,
           "id: a request with this id is still running; use a new id", t.resourceId(), t.operation);
     }
+    if (!capacity.tryAcquire()) {
+      active.remove(t.requestId, t);
+      throw new Refusal(ErrorCode.RELAY_BUSY, "the relay is at capacity (maxConcurrentRequests "
+          + workers.getMaximumPoolSize() + " busy, maxQueuedRequests full); retry later",
+          t.resourceId(), t.operation);
+    }
     stats.started();
     try {
       workers.execute(t);
     } catch (RejectedExecutionException e) {
+      // only after shutdown
+      capacity.release();
       active.remove(t.requestId, t);
       stats.finished();
       throw new Refusal(ErrorCode.RELAY_BUSY, "the relay is at capacity (maxConcurrentRequests "
@@ -676,6 +686,7 @@ public final class Engine implements AutoCloseable {
       } finally {
         active.remove(requestId, this);
         stats.finished();
+        capacity.release();
       }
     }
 
