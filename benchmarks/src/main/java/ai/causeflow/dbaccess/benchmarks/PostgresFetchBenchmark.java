@@ -169,6 +169,35 @@ public class PostgresFetchBenchmark {
     return rows.size();
   }
 
+  /**
+   * The floor: raw JDBC keeping each row as an {@code Object[]} of {@code getObject} values, no
+   * map at all. Reported beside the map baseline so that neither flatters the ratio.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public int fetch100kRawJdbcArrays() throws SQLException {
+    raw.setAutoCommit(false);
+    List<Object[]> rows = new ArrayList<>();
+    try (PreparedStatement ps = raw.prepareStatement(ALL)) {
+      ps.setFetchSize(FETCH);
+      try (ResultSet rs = ps.executeQuery()) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Object[] row = new Object[n];
+          for (int i = 0; i < n; i++) {
+            row[i] = rs.getObject(i + 1);
+          }
+          rows.add(row);
+        }
+      }
+    } finally {
+      raw.rollback();
+      raw.setAutoCommit(true);
+    }
+    return rows.size();
+  }
+
   /** The PostgreSQL backend's cursor alone: validation, session, streaming, type mapping. */
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)

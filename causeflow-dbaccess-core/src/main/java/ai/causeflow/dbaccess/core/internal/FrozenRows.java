@@ -28,7 +28,10 @@ public final class FrozenRows extends AbstractList<Map<String, @Nullable Object>
    */
   public static FrozenRows adopt(List<Map<String, @Nullable Object>> rows) {
     for (int i = 0; i < rows.size(); i++) {
-      rows.set(i, Collections.unmodifiableMap(rows.get(i)));
+      Map<String, @Nullable Object> row = rows.get(i);
+      if (!(row instanceof ShapedRow)) { // already read-only
+        rows.set(i, Collections.unmodifiableMap(row));
+      }
     }
     return new FrozenRows(rows);
   }

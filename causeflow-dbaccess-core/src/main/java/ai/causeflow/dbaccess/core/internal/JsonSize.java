@@ -27,6 +27,13 @@ public final class JsonSize {
     if (value instanceof Number n) {
       return n.toString().length();
     }
+    if (value instanceof ShapedRow r) {
+      long size = 2;
+      for (int i = 0; i < r.size(); i++) {
+        size += r.shape().keyJsonSize(i) + of(r.valueAt(i));
+      }
+      return size;
+    }
     if (value instanceof Map<?, ?> m) {
       long size = 2;
       for (Map.Entry<?, ?> e : m.entrySet()) {

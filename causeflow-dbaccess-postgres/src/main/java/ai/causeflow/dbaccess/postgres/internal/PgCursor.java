@@ -6,6 +6,7 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
+import ai.causeflow.dbaccess.core.spi.RowShape;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -29,7 +30,7 @@ import org.postgresql.PGResultSetMetaData;
  */
 final class PgCursor implements RowCursor {
 
-  /** Post-processing of a row (DBA reads): change it, or return null to skip it. */
+  /** Post-processing of a row (DBA reads): change it (it is mutable), or return null to skip it. */
   @FunctionalInterface
   interface RowHook {
     @Nullable Map<String, @Nullable Object> apply(Map<String, @Nullable Object> row);
@@ -39,18 +40,18 @@ final class PgCursor implements RowCursor {
   private final Statement statement;
   private final ResultSet rs;
   private final List<Column> columns;
-  private final String[] names;
+  private final RowShape shape;
   private final PgValues.Reader[] readers;
   private final @Nullable RowHook hook;
   private boolean closed;
 
   private PgCursor(PgSession session, Statement statement, ResultSet rs,
-      List<Column> columns, String[] names, PgValues.Reader[] readers, @Nullable RowHook hook) {
+      List<Column> columns, RowShape shape, PgValues.Reader[] readers, @Nullable RowHook hook) {
     this.session = session;
     this.statement = statement;
     this.rs = rs;
     this.columns = columns;
-    this.names = names;
+    this.shape = shape;
     this.readers = readers;
     this.hook = hook;
   }
@@ -105,7 +106,8 @@ final class PgCursor implements RowCursor {
         columns.add(new Column(names[i], type, source));
         readers[i] = PgValues.readerFor(type);
       }
-      return new PgCursor(session, ps, rs, List.copyOf(columns), names, readers, hook);
+      return new PgCursor(session, ps, rs, List.copyOf(columns), RowShape.of(List.of(names)),
+          readers, hook);
     } catch (SQLException e) {
       if (SqlErrors.isFatal(e)) {
         session.markBroken();
@@ -148,12 +150,17 @@ final class PgCursor implements RowCursor {
   public @Nullable Map<String, @Nullable Object> next() {
     try {
       while (rs.next()) {
-        Map<String, @Nullable Object> row = new LinkedHashMap<>(names.length * 2);
-        for (int i = 0; i < names.length; i++) {
-          row.put(names[i], readers[i].read(rs, i + 1));
+        @Nullable Object[] values = new Object[readers.length];
+        for (int i = 0; i < readers.length; i++) {
+          values[i] = readers[i].read(rs, i + 1);
         }
         if (hook == null) {
-          return row;
+          return shape.row(values);
+        }
+        // hooks may change the row in place: give them a mutable one
+        Map<String, @Nullable Object> row = new LinkedHashMap<>(values.length * 2);
+        for (int i = 0; i < values.length; i++) {
+          row.put(shape.name(i), values[i]);
         }
         Map<String, @Nullable Object> kept = hook.apply(row);
         if (kept != null) {

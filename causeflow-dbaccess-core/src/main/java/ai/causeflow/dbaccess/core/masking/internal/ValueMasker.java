@@ -1,6 +1,8 @@
 package ai.causeflow.dbaccess.core.masking.internal;
 
 import ai.causeflow.dbaccess.core.Column;
+import ai.causeflow.dbaccess.core.internal.ShapedRow;
+import ai.causeflow.dbaccess.core.spi.RowShape;
 import ai.causeflow.dbaccess.core.masking.MaskingStats;
 import ai.causeflow.dbaccess.core.masking.Strategy;
 import java.math.BigDecimal;
@@ -61,20 +63,15 @@ public final class ValueMasker {
   public Map<String, @Nullable Object> maskRow(List<Column> columns,
       Map<String, @Nullable Object> row, MaskingStats stats) {
     Map<String, Column> byName = rules.isEmpty() ? Map.of() : index(columns);
+    if (row instanceof ShapedRow shaped) {
+      return maskShaped(byName, shaped, stats);
+    }
     Map<String, @Nullable Object> out = null;
     int seen = 0;
     for (Map.Entry<String, @Nullable Object> e : row.entrySet()) {
       String key = e.getKey();
       Object value = e.getValue();
-      Object masked;
-      ColumnRules.Rule rule = null;
-      String qualified = null;
-      if (!rules.isEmpty()) {
-        Column col = byName.get(key);
-        qualified = col == null || col.sourceTable() == null ? null : col.qualifiedName();
-        rule = rules.match(key, null, qualified);
-      }
-      masked = rule != null ? whole(rule, value, stats) : keyed(key, value, key, qualified, 1, stats);
+      Object masked = column(byName, key, value, stats);
       if (masked != value && out == null) {
         out = new LinkedHashMap<>(row.size() * 2);
         copyFirst(row, seen, out);
@@ -85,6 +82,51 @@ public final class ValueMasker {
       seen++;
     }
     return out == null ? row : out;
+  }
+
+  /** {@link #maskRow} for a compact row: a changed row copies the value array, not the map. */
+  private Map<String, @Nullable Object> maskShaped(Map<String, Column> byName, ShapedRow row,
+      MaskingStats stats) {
+    RowShape shape = row.shape();
+    @Nullable Object[] out = null;
+    boolean dropped = false;
+    for (int i = 0; i < row.size(); i++) {
+      String key = shape.name(i);
+      Object value = row.valueAt(i);
+      Object masked = column(byName, key, value, stats);
+      if (masked != value) {
+        if (out == null) {
+          out = row.copyValues();
+        }
+        out[i] = masked;
+        dropped |= masked == Scanner.DROPPED;
+      }
+    }
+    if (out == null) {
+      return row;
+    }
+    if (!dropped) {
+      return shape.row(out);
+    }
+    Map<String, @Nullable Object> kept = new LinkedHashMap<>(row.size() * 2);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] != Scanner.DROPPED) {
+        kept.put(shape.name(i), out[i]);
+      }
+    }
+    return kept;
+  }
+
+  /** One column's value, masked by its column rule or by content. */
+  private @Nullable Object column(Map<String, Column> byName, String key, @Nullable Object value,
+      MaskingStats stats) {
+    if (rules.isEmpty()) {
+      return keyed(key, value, key, null, 1, stats);
+    }
+    Column col = byName.get(key);
+    String qualified = col == null || col.sourceTable() == null ? null : col.qualifiedName();
+    ColumnRules.Rule rule = rules.match(key, null, qualified);
+    return rule != null ? whole(rule, value, stats) : keyed(key, value, key, qualified, 1, stats);
   }
 
   /** Columns without those a {@code drop} rule removes. */
