@@ -95,6 +95,14 @@ public final class PgValues {
         return s == null ? null : decimal(s);
       };
       case "timestamptz" -> (rs, i) -> {
+        String text = rs.getString(i);
+        if (text == null) {
+          return null;
+        }
+        String fast = timestamptzIso(text);
+        if (fast != null) {
+          return fast;
+        }
         OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
         if (t == null) {
           return null;
@@ -275,8 +283,111 @@ public final class PgValues {
     return s;
   }
 
+  /**
+   * The server's text form of a timestamptz ({@code 2024-01-02 03:04:05.6+00}, DateStyle ISO, as
+   * pgjdbc sets it) as ISO-8601 in UTC, parsed by hand: the driver's parser and a formatter cost
+   * about a fifth of reading 100k rows. Returns null for anything else (infinity, BC, years past
+   * 9999, another layout), which the callers convert the slow way.
+   */
+  static @Nullable String timestamptzIso(String s) {
+    int n = s.length();
+    if (n < 22 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' '
+        || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if ((year | month | day | hour | minute | second) < 0) {
+      return null;
+    }
+    int p = 19;
+    int nanos = 0;
+    if (s.charAt(p) == '.') {
+      int start = ++p;
+      while (p < n && p - start < 9 && isDigit(s.charAt(p))) {
+        p++;
+      }
+      int len = p - start;
+      if (len == 0) {
+        return null;
+      }
+      nanos = digits(s, start, len);
+      for (int k = len; k < 9; k++) {
+        nanos *= 10;
+      }
+    }
+    if (p >= n) {
+      return null;
+    }
+    char sign = s.charAt(p);
+    if (sign != '+' && sign != '-') {
+      return null;
+    }
+    int offHours = p + 3 <= n ? digits(s, p + 1, 2) : -1;
+    int offMinutes = 0;
+    int offSeconds = 0;
+    int q = p + 3;
+    if (q < n) {
+      if (s.charAt(q) != ':' || q + 3 > n) {
+        return null;
+      }
+      offMinutes = digits(s, q + 1, 2);
+      q += 3;
+      if (q < n) {
+        if (s.charAt(q) != ':' || q + 3 != n) {
+          return null;
+        }
+        offSeconds = digits(s, q + 1, 2);
+        q += 3;
+      }
+    }
+    if ((offHours | offMinutes | offSeconds) < 0 || q != n) {
+      return null;
+    }
+    int offset = offHours * 3600 + offMinutes * 60 + offSeconds;
+    boolean trimmed = nanos == 0 ? p == 19 : s.charAt(p - 1) != '0';
+    if (offset == 0 && trimmed && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23
+        && minute <= 59 && second <= 59) {
+      // already UTC: the ISO form is the same characters with 'T' and 'Z'
+      StringBuilder b = new StringBuilder(p + 2);
+      return b.append(s, 0, 10).append('T').append(s, 11, p).append('Z').toString();
+    }
+    try {
+      LocalDateTime local = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+      LocalDateTime utc = local.minusSeconds(sign == '-' ? -offset : offset);
+      return utc.getYear() > 9999 || utc.getYear() < 1 ? null : isoUtc(utc);
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** The decimal value of {@code len} digits at {@code from}, or -1 if one is not a digit. */
+  private static int digits(String s, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      char c = s.charAt(i);
+      if (!isDigit(c)) {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
   /** The text form ({@code 2024-01-02 03:04:05.6+00}) as ISO-8601 in UTC. */
   static String timestamptzText(String s) {
+    String fast = timestamptzIso(s);
+    if (fast != null) {
+      return fast;
+    }
     if (s.equals("infinity") || s.equals("-infinity") || s.endsWith(" BC")) {
       return s;
     }

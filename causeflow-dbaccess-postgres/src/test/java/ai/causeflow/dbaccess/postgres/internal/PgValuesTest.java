@@ -71,4 +71,68 @@ class PgValuesTest {
     assertThat(PgCursor.uniqueNames(new String[] {"id", "id", "id_2", "x", "id"}))
         .containsExactly("id", "id_3", "id_2", "x", "id_4");
   }
+
+  @Test
+  void timestamptzTextIsConvertedToUtcExactlyAsTheDriversParserWould() {
+    java.util.Random random = new java.util.Random(20261129);
+    int[] offsets = {0, 0, 0, 2 * 3600, -3 * 3600, 5 * 3600 + 1800, -(9 * 3600 + 30 * 60),
+        14 * 3600, -12 * 3600, -(46 * 60 + 40), 3600 + 15 * 60 + 7};
+    for (int k = 0; k < 20_000; k++) {
+      int year = k % 50 == 0 ? 1 + random.nextInt(999) : 1900 + random.nextInt(200);
+      if (k % 997 == 0) {
+        year = 9999;
+      }
+      LocalDateTime local = LocalDateTime.of(year, 1 + random.nextInt(12), 1 + random.nextInt(28),
+          random.nextInt(24), random.nextInt(60), random.nextInt(60),
+          random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000) * 1000);
+      java.time.ZoneOffset off = java.time.ZoneOffset.ofTotalSeconds(offsets[k % offsets.length]);
+      String text = pgText(local, off);
+      java.time.OffsetDateTime odt = java.time.OffsetDateTime.of(local, off);
+      LocalDateTime utc = odt.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+      String expected = utc.getYear() > 9999 ? null : PgValues.isoUtc(utc);
+      assertThat(PgValues.timestamptzIso(text)).as(text).isEqualTo(expected);
+      if (expected != null) {
+        assertThat(PgValues.timestamptzText(text)).as(text).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void timestamptzTextOutsideTheFastPathIsLeftToTheSlowOne() {
+    for (String s : List.of("infinity", "-infinity", "0044-03-15 12:00:00+00 BC",
+        "10000-01-01 00:00:00+00", "2024-01-01 00:00:00", "2024-01-01T00:00:00+00",
+        "2024-01-01 00:00:00.+00", "2024-01-01 00:00:00+0", "2024-01-01 00:00:00+00:",
+        "2024-01-01 00:00:00+00:00:00:00", "2024-0a-01 00:00:00+00", "")) {
+      assertThat(PgValues.timestamptzIso(s)).as(s).isNull();
+    }
+    // trailing zeros in a fraction are not copied: the slow path's shape is kept
+    assertThat(PgValues.timestamptzIso("2024-01-01 00:00:00.500000+00"))
+        .isEqualTo("2024-01-01T00:00:00.5Z");
+    assertThat(PgValues.timestamptzIso("2024-01-01 00:00:00.0+00"))
+        .isEqualTo("2024-01-01T00:00:00Z");
+    assertThat(PgValues.timestamptzIso("2024-02-29 13:14:15.5+02"))
+        .isEqualTo("2024-02-29T11:14:15.5Z");
+    assertThat(PgValues.timestamptzIso("9999-12-31 23:30:00-01")).isNull(); // year 10000 in UTC
+  }
+
+  /** What the server prints with DateStyle ISO: minutes and seconds of the offset only if set. */
+  private static String pgText(LocalDateTime t, java.time.ZoneOffset off) {
+    StringBuilder b = new StringBuilder(String.format("%04d-%02d-%02d %02d:%02d:%02d",
+        t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(),
+        t.getSecond()));
+    if (t.getNano() > 0) {
+      String f = String.format("%06d", t.getNano() / 1000).replaceAll("0+$", "");
+      b.append('.').append(f);
+    }
+    int total = off.getTotalSeconds();
+    int a = Math.abs(total);
+    b.append(total < 0 ? '-' : '+').append(String.format("%02d", a / 3600));
+    if (a % 3600 != 0) {
+      b.append(String.format(":%02d", a % 3600 / 60));
+      if (a % 60 != 0) {
+        b.append(String.format(":%02d", a % 60));
+      }
+    }
+    return b.toString();
+  }
 }
