@@ -4,7 +4,7 @@ import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditFailureMode;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.internal.FrozenRows;
-import ai.causeflow.dbaccess.core.internal.JsonSize;
+import ai.causeflow.dbaccess.core.internal.ResultCollector;
 import ai.causeflow.dbaccess.core.internal.Statements;
 import ai.causeflow.dbaccess.core.internal.Timers;
 import ai.causeflow.dbaccess.core.masking.MaskingStats;
@@ -14,7 +14,6 @@ import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -268,50 +267,51 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
 
   private QueryResult read(QueryPlan plan, ExecutionContext ctx, int rowLimit, MaskingStats stats,
       long startNanos) {
-    long maxBytes = settings.policy().maxResultBytes();
-    List<Map<String, @Nullable Object>> rows = new ArrayList<>(Math.min(rowLimit, 1024));
-    boolean truncated = false;
-    String truncatedBy = null;
+    boolean truncatedByRows = false;
     List<ai.causeflow.dbaccess.core.Column> columns;
-    long bytes = 2;
+    ResultCollector out;
     try (RowCursor cursor = backend.open(plan, ctx)) {
       columns = cursor.columns();
-      while (true) {
-        Map<String, @Nullable Object> raw = cursor.next();
-        if (raw == null) {
-          break;
-        }
-        if (ctx.isCancelled()) {
-          throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
-        }
-        if (rows.size() == rowLimit) {
-          truncated = true;
-          truncatedBy = "rows";
-          break;
-        }
-        Map<String, @Nullable Object> masked = settings.masking().maskRow(columns, raw, stats);
-        bytes += JsonSize.of(masked) + 1;
-        if (bytes > maxBytes) {
-          if (rows.isEmpty()) {
-            throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
-                "the first row alone exceeds maxResultBytes (" + maxBytes + ")");
+      out = new ResultCollector(settings.masking(), columns, stats,
+          settings.policy().maxResultBytes(), rowLimit, settings.resultExecutor(), ctx);
+      try {
+        int read = 0;
+        while (true) {
+          Map<String, @Nullable Object> raw = cursor.next();
+          if (raw == null) {
+            break;
           }
-          truncated = true;
-          truncatedBy = "bytes";
-          break;
+          if (ctx.isCancelled()) {
+            throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
+          }
+          if (read == rowLimit) {
+            truncatedByRows = true;
+            break;
+          }
+          read++;
+          if (!out.accept(raw)) {
+            break;
+          }
         }
-        rows.add(masked);
+        out.finish();
+      } catch (RuntimeException | Error e) {
+        out.abandon();
+        throw e;
       }
     }
     if (ctx.isCancelled()) {
       throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
     }
+    List<Map<String, @Nullable Object>> rows = out.rows();
+    // the byte cap ends the result before any row beyond it, so it wins over the row cap
+    String truncatedBy = out.bytesCapped() ? "bytes" : truncatedByRows ? "rows" : null;
     List<ai.causeflow.dbaccess.core.Column> visible = settings.masking().visibleColumns(columns);
     long ms = (System.nanoTime() - startNanos) / 1_000_000;
     ResultMetadata meta = new ResultMetadata(resourceId(), ctx.requestId(),
         settings.masking().enabled(), stats.maskedFieldCount(), stats.patternsApplied(), ms,
         rowLimit, truncatedBy);
-    return new QueryResult(visible, FrozenRows.adopt(rows), rows.size(), truncated, meta);
+    return new QueryResult(visible, FrozenRows.adopt(rows), rows.size(), truncatedBy != null,
+        meta);
   }
 
   private DbAccessException mapCancellation(DbAccessException e, @Nullable ExecutionContext ctx,
