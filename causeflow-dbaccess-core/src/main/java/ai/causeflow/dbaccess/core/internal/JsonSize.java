@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.core.internal;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,9 @@ public final class JsonSize {
     if (value instanceof Long || value instanceof Integer || value instanceof Short
         || value instanceof Byte) {
       return digits(((Number) value).longValue());
+    }
+    if (value instanceof BigDecimal d) {
+      return decimalSize(d);
     }
     if (value instanceof Number n) {
       return n.toString().length();
@@ -49,6 +53,27 @@ public final class JsonSize {
       return size;
     }
     return stringSize(value.toString());
+  }
+
+  /**
+   * Characters of {@code d.toString()} (what a JSON writer prints), computed without building the
+   * string: a BigDecimal caches its string once built, which would keep a second copy of every
+   * numeric in a large result alive. Exact for plain notation; an upper bound otherwise.
+   */
+  static long decimalSize(BigDecimal d) {
+    int precision = d.precision();
+    int scale = d.scale();
+    long sign = d.signum() < 0 ? 1 : 0;
+    long adjusted = (long) precision - 1 - scale;
+    if (scale == 0) {
+      return sign + precision;
+    }
+    if (scale > 0 && adjusted >= -6) {
+      // plain: digits with a point, "0.00ddd" when there are no integer digits
+      return sign + (precision > scale ? precision + 1 : 2 + scale);
+    }
+    // scientific: d.ddddE+n
+    return sign + precision + (precision > 1 ? 1 : 0) + 2 + digits(Math.abs(adjusted));
   }
 
   /** Characters in the decimal form of {@code v}, without allocating it. */

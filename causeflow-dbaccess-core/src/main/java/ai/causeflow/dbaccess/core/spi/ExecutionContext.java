@@ -23,7 +23,8 @@ public final class ExecutionContext {
   private final Instant deadline;
   private final int maxRowsToRead;
   private final List<Runnable> cancelHooks = new ArrayList<>();
-  private boolean cancelled;
+  // written under the lock, read without it (checked once per row)
+  private volatile boolean cancelled;
 
   public ExecutionContext(String requestId, String resourceId, Policy policy, Duration timeout,
       Instant deadline, int maxRowsToRead) {
@@ -93,7 +94,7 @@ public final class ExecutionContext {
     hooks.forEach(ExecutionContext::runQuietly);
   }
 
-  public synchronized boolean isCancelled() {
+  public boolean isCancelled() {
     return cancelled;
   }
 
