@@ -70,6 +70,15 @@ public record DataSourceSettings(
     return new Builder(resourceId);
   }
 
+  /**
+   * The default {@link #resultExecutor()}: a shared pool of daemon threads named
+   * {@code causeflow-result-N}, made on demand (one per request reading a large result at that
+   * moment) and ended after 30 s idle.
+   */
+  public static Executor defaultResultExecutor() {
+    return ResultCollector.sharedExecutor();
+  }
+
   public Builder toBuilder() {
     return new Builder(resourceId).policy(policy).masking(masking).auditSink(auditSink)
         .auditFailureMode(auditFailureMode).clock(clock).resultExecutor(resultExecutor);

@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Backends ({@code PostgresReadOnlyDataSource}, ...) only supply a {@link Backend}; they cannot
- * return a row any other way.
+ * return a row any other way. Past the first 1,024 rows, masking and measuring run on a thread of
+ * {@link DataSourceSettings#resultExecutor()} while the next rows are fetched; the result is the
+ * same as on one thread.
  *
  * <pre>{@code
  * try (ReadOnlyDataSource ds = PostgresReadOnlyDataSource.create(dataSource, settings)) {
@@ -273,7 +275,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     try (RowCursor cursor = backend.open(plan, ctx)) {
       columns = cursor.columns();
       out = new ResultCollector(settings.masking(), columns, stats,
-          settings.policy().maxResultBytes(), rowLimit, settings.resultExecutor(), ctx);
+          settings.policy().maxResultBytes(), settings.resultExecutor(), ctx);
       try {
         int read = 0;
         while (true) {

@@ -6,7 +6,6 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
 import ai.causeflow.dbaccess.core.masking.MaskingStats;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -60,14 +59,14 @@ public final class ResultCollector {
    * @param executor where the lane runs; null keeps every row on the calling thread
    */
   public ResultCollector(MaskingStage masking, List<Column> columns, MaskingStats stats,
-      long maxBytes, int rowLimit, @Nullable Executor executor, ExecutionContext ctx) {
+      long maxBytes, @Nullable Executor executor, ExecutionContext ctx) {
     this.masking = masking;
     this.columns = columns;
     this.stats = stats;
     this.maxBytes = maxBytes;
     this.executor = executor;
     this.ctx = ctx;
-    this.rows = new ArrayList<>(Math.min(rowLimit, 1024));
+    this.rows = new RowList<>();
   }
 
   /**
