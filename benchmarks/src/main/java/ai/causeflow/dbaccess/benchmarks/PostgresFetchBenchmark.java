@@ -6,6 +6,7 @@ import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
+import ai.causeflow.dbaccess.core.internal.ShapedRow;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.postgres.PostgresOptions;
 import ai.causeflow.dbaccess.postgres.PostgresQueryValidator;
@@ -235,6 +236,9 @@ public class PostgresFetchBenchmark {
     try (RowCursor c = backend.open(plan, ctx)) {
       Map<String, Object> r;
       while ((r = c.next()) != null) {
+        if (r instanceof ShapedRow shaped) {
+          shaped.resolveLazyValues(); // the conversions the pipeline would run
+        }
         rows.add(r);
       }
     }

@@ -123,6 +123,19 @@ class LargeResultTest {
   }
 
   @Test
+  void aLaneThatNeverStartsIsTakenBackWhateverTheSizeOfTheRest() {
+    int first = ResultCollector.OVERLAP_AFTER_ROWS;
+    for (int limit : new int[] {first, first + 1, first + 255, first + 256, first + 3 * 256 + 5,
+        first + 4 * 256, first + 5 * 256 + 1, ROWS}) {
+      QueryResult expected = run(null, Masking.defaults(), policy(64L << 20), limit);
+      long start = System.nanoTime();
+      QueryResult r = run(task -> { }, Masking.defaults(), policy(64L << 20), limit);
+      assertThat(r.rows()).as("limit " + limit).isEqualTo(expected.rows());
+      assertThat((System.nanoTime() - start) / 1_000_000).as("limit " + limit).isLessThan(3_000);
+    }
+  }
+
+  @Test
   void theSharedPoolMasksLargeResultsOffTheCallingThreadAndSmallOnesOnIt() {
     Set<String> threads = ConcurrentHashMap.newKeySet();
     MaskingStage recording = new Forwarding(Masking.defaults()) {

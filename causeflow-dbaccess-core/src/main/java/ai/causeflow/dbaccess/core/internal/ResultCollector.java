@@ -6,6 +6,7 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
 import ai.causeflow.dbaccess.core.masking.MaskingStats;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
+import ai.causeflow.dbaccess.core.spi.LazyValue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -142,6 +143,13 @@ public final class ResultCollector {
       return; // taken back while handing over
     }
     handOver(l, END);
+    if (lane == null) {
+      return;
+    }
+    if (l.started.compareAndSet(false, true)) {
+      takeBack(l); // everything is queued and the lane has not started: no reason to wait for it
+      return;
+    }
     while (true) {
       try {
         if (l.done.await(10, TimeUnit.MILLISECONDS)) {
@@ -210,7 +218,7 @@ public final class ResultCollector {
     if (bytesCapped) {
       return false;
     }
-    Map<String, @Nullable Object> masked = masking.maskRow(columns, raw, stats);
+    Map<String, @Nullable Object> masked = masking.maskRow(columns, resolved(raw), stats);
     bytes += JsonSize.of(masked) + 1;
     if (bytes > maxBytes) {
       if (rows.isEmpty()) {
@@ -222,6 +230,23 @@ public final class ResultCollector {
     }
     rows.add(masked);
     return true;
+  }
+
+  /** The row with its lazy values converted (see {@link LazyValue}). */
+  static Map<String, @Nullable Object> resolved(Map<String, @Nullable Object> raw) {
+    if (raw instanceof ShapedRow r) {
+      r.resolveLazyValues();
+      return r;
+    }
+    for (Object v : raw.values()) {
+      if (v instanceof LazyValue) {
+        // not allowed outside RowShape rows; convert rather than let one escape
+        Map<String, @Nullable Object> copy = new java.util.LinkedHashMap<>(raw.size() * 2);
+        raw.forEach((k, x) -> copy.put(k, x instanceof LazyValue l ? l.resolve() : x));
+        return copy;
+      }
+    }
+    return raw;
   }
 
   private @Nullable Lane startLane() {
@@ -265,16 +290,24 @@ public final class ResultCollector {
       }
       if (l.started.compareAndSet(false, true)) {
         // the executor has not run the lane yet: do its work here and stop using it
-        lane = null;
-        executorOff = true;
-        Object[] queued;
-        boolean more = true;
-        while ((queued = l.queue.poll()) != null) {
-          more = more && processBatch(queued, null);
-        }
-        return more && (b == END || processBatch(b, null));
+        return takeBack(l) && processBatch(b, null);
       }
     }
+  }
+
+  /**
+   * Handles, on this thread, the batches queued for a lane that never started (its
+   * {@code started} flag is already claimed), and stops using lanes for this result.
+   */
+  private boolean takeBack(Lane l) {
+    lane = null;
+    executorOff = true;
+    Object[] queued;
+    boolean more = true;
+    while ((queued = l.queue.poll()) != null) {
+      more = more && processBatch(queued, null);
+    }
+    return more;
   }
 
   /** Handles a batch in order; false at the byte cap or when {@code stop} is set. */

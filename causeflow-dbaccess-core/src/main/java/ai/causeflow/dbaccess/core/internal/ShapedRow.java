@@ -35,6 +35,22 @@ public final class ShapedRow extends AbstractMap<String, @Nullable Object> {
     return values[i];
   }
 
+  /**
+   * Replaces the row's {@link ai.causeflow.dbaccess.core.spi.LazyValue}s by their values. Only the
+   * pipeline calls it, once, before the row is published; afterwards the row never changes.
+   */
+  public void resolveLazyValues() {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] instanceof ai.causeflow.dbaccess.core.spi.LazyValue lazy) {
+        Object v = lazy.resolve();
+        if (v instanceof ai.causeflow.dbaccess.core.spi.LazyValue) {
+          throw new IllegalStateException("a lazy value resolved to another lazy value");
+        }
+        values[i] = v;
+      }
+    }
+  }
+
   /** A copy of the values, for a changed row of the same shape. */
   public @Nullable Object[] copyValues() {
     return values.clone();

@@ -5,6 +5,7 @@ import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
+import ai.causeflow.dbaccess.core.spi.LazyValue;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
 import ai.causeflow.dbaccess.core.spi.RowShape;
 import java.sql.PreparedStatement;
@@ -160,7 +161,8 @@ final class PgCursor implements RowCursor {
         // hooks may change the row in place: give them a mutable one
         Map<String, @Nullable Object> row = new LinkedHashMap<>(values.length * 2);
         for (int i = 0; i < values.length; i++) {
-          row.put(shape.name(i), values[i]);
+          Object v = values[i];
+          row.put(shape.name(i), v instanceof LazyValue lazy ? lazy.resolve() : v);
         }
         Map<String, @Nullable Object> kept = hook.apply(row);
         if (kept != null) {

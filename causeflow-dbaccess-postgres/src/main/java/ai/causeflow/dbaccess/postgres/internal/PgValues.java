@@ -2,6 +2,7 @@ package ai.causeflow.dbaccess.postgres.internal;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.spi.LazyValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +64,7 @@ public final class PgValues {
       String element = type.substring(1);
       return (rs, i) -> {
         String s = rs.getString(i);
-        return s == null ? null : PgArrays.parse(s, element);
+        return s == null ? null : (LazyValue) () -> PgArrays.parse(s, element);
       };
     }
     return switch (type) {
@@ -92,16 +93,18 @@ public final class PgValues {
       };
       case "numeric" -> (rs, i) -> {
         String s = rs.getString(i);
-        return s == null ? null : decimal(s);
+        return s == null ? null : (LazyValue) () -> decimal(s);
       };
       case "timestamptz" -> (rs, i) -> {
         String text = rs.getString(i);
         if (text == null) {
           return null;
         }
-        String fast = timestamptzIso(text);
-        if (fast != null) {
-          return fast;
+        if (isoShaped(text)) {
+          return (LazyValue) () -> {
+            String iso = timestamptzIso(text);
+            return iso != null ? iso : timestamptzText(text);
+          };
         }
         OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
         if (t == null) {
@@ -152,12 +155,26 @@ public final class PgValues {
       };
       case "json", "jsonb" -> (rs, i) -> {
         String s = rs.getString(i);
-        return s == null ? null : json(s);
+        return s == null ? null : (LazyValue) () -> json(s);
       };
       // text, varchar, bpchar, name, uuid, inet, cidr, macaddr, money, interval (ISO-8601 via
       // IntervalStyle), xml, bit, enums, ranges, geometric and composite types: their text form.
       default -> (rs, i) -> rs.getString(i);
     };
+  }
+
+  /**
+   * Whether {@link #timestamptzIso} will convert this text (a cheap look at its shape): years
+   * 1000-9998 AD in DateStyle ISO. Anything else (BC, infinity, years that an offset could carry
+   * past 9999) is converted at once through the driver's own parser.
+   */
+  static boolean isoShaped(String s) {
+    if (s.length() < 22 || s.charAt(4) != '-' || s.charAt(10) != ' '
+        || s.charAt(s.length() - 1) == 'C') {
+      return false;
+    }
+    int year = digits(s, 0, 4);
+    return year >= 1000 && year <= 9998;
   }
 
   /** Converts the text form of a scalar (an array element) the way {@link #readerFor} would. */

@@ -1,0 +1,28 @@
+package ai.causeflow.dbaccess.core.spi;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A column value a cursor has read from the driver but not yet converted to its JSON form (a
+ * numeric's text to a decimal, a timestamp's text to ISO-8601, json text to maps and lists). The
+ * pipeline resolves it exactly once, before the row is masked, measured or returned — on the
+ * thread that handles the row, which for a large result is not the one reading the socket. So
+ * conversions that cost CPU overlap with fetching the next rows.
+ *
+ * <pre>{@code
+ * values[i] = text == null ? null : (LazyValue) () -> new BigDecimal(text);
+ * return shape.row(values);
+ * }</pre>
+ *
+ * <p>Only top-level values of rows made by {@link RowShape#row} may be lazy. {@link #resolve()}
+ * must depend on nothing but the value's own state (never the cursor, which has moved on), may
+ * throw {@link ai.causeflow.dbaccess.core.DbAccessException} like a cursor would, and must return
+ * a JSON-compatible value (never another lazy one). No lazy value ever leaves the pipeline.
+ *
+ * <p>Thread-safety: resolved once, by one thread, after a safe hand-over.
+ */
+@FunctionalInterface
+public interface LazyValue {
+  /** The converted value. */
+  @Nullable Object resolve();
+}
