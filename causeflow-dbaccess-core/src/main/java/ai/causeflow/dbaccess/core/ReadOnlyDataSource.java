@@ -312,7 +312,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     ResultMetadata meta = new ResultMetadata(resourceId(), ctx.requestId(),
         settings.masking().enabled(), stats.maskedFieldCount(), stats.patternsApplied(), ms,
         rowLimit, truncatedBy);
-    return new QueryResult(visible, FrozenRows.adopt(rows), rows.size(), truncatedBy != null,
+    return new QueryResult(visible, FrozenRows.ofReadOnly(rows), rows.size(), truncatedBy != null,
         meta);
   }
 

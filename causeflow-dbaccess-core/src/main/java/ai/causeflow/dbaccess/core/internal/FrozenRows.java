@@ -28,12 +28,19 @@ public final class FrozenRows extends AbstractList<Map<String, @Nullable Object>
    */
   public static FrozenRows adopt(List<Map<String, @Nullable Object>> rows) {
     for (int i = 0; i < rows.size(); i++) {
-      Map<String, @Nullable Object> row = rows.get(i);
-      if (!(row instanceof ShapedRow)) { // already read-only
-        rows.set(i, Collections.unmodifiableMap(row));
-      }
+      rows.set(i, readOnly(rows.get(i)));
     }
     return new FrozenRows(rows);
+  }
+
+  /** For rows already read-only (see {@link #readOnly}); no pass over them. */
+  public static FrozenRows ofReadOnly(List<Map<String, @Nullable Object>> rows) {
+    return new FrozenRows(rows);
+  }
+
+  /** The row as it may be kept: itself when it cannot change, else an unmodifiable view. */
+  public static Map<String, @Nullable Object> readOnly(Map<String, @Nullable Object> row) {
+    return row instanceof ShapedRow ? row : Collections.unmodifiableMap(row);
   }
 
   @Override

@@ -91,8 +91,21 @@ public final class JsonSize {
   }
 
   private static long stringSize(String s) {
-    long size = 2;
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    int i = 0;
+    // the common case first: printable ASCII that JSON writes as is
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      return 2L + n;
+    }
+    long size = 2 + i;
+    for (; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c == '"' || c == '\\') {
         size += 6;

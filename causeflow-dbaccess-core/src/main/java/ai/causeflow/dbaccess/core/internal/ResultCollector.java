@@ -197,6 +197,7 @@ public final class ResultCollector {
     }
   }
 
+  /** The kept rows, each already read-only. */
   public List<Map<String, @Nullable Object>> rows() {
     return rows;
   }
@@ -228,7 +229,7 @@ public final class ResultCollector {
       bytesCapped = true;
       return false;
     }
-    rows.add(masked);
+    rows.add(FrozenRows.readOnly(masked));
     return true;
   }
 

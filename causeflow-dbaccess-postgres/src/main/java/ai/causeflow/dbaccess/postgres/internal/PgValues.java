@@ -370,8 +370,11 @@ public final class PgValues {
     if (offset == 0 && trimmed && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23
         && minute <= 59 && second <= 59) {
       // already UTC: the ISO form is the same characters with 'T' and 'Z'
-      StringBuilder b = new StringBuilder(p + 2);
-      return b.append(s, 0, 10).append('T').append(s, 11, p).append('Z').toString();
+      char[] out = new char[p + 1];
+      s.getChars(0, p, out, 0);
+      out[10] = 'T';
+      out[p] = 'Z';
+      return new String(out);
     }
     try {
       LocalDateTime local = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
