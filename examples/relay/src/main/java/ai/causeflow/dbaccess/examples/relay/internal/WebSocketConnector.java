@@ -49,6 +49,12 @@ public final class WebSocketConnector implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(Engine.daemonThreads("relay-ws"));
   private final AtomicLong connections = new AtomicLong();
   private volatile @Nullable WsSession current;
+  /**
+   * The session whose handshake completed last. It serves requests from that moment, a little
+   * before {@link #connected} (on the timer thread) makes it {@link #current}; shutdown closes it
+   * too, so a SIGTERM in between still sends 1001 (seen under load: the control plane got 1006).
+   */
+  private volatile @Nullable WsSession opened;
   private volatile boolean stopping;
   private int attempt;
   private long connectedAtNanos;
@@ -163,7 +169,7 @@ public final class WebSocketConnector implements AutoCloseable {
       return;
     }
     if (stopping) {
-      session.ws().sendClose(GOING_AWAY, "relay shutting down");
+      session.close(GOING_AWAY, "relay shutting down");
       return;
     }
     connectedAtNanos = System.nanoTime();
@@ -235,6 +241,9 @@ public final class WebSocketConnector implements AutoCloseable {
   public void closeGoingAway(Duration wait) {
     stopping = true;
     WsSession s = current;
+    if (s == null || s.closed.get()) {
+      s = opened;
+    }
     if (s != null && !s.closed.get()) {
       long until = System.nanoTime() + wait.toNanos();
       CompletableFuture<?> done = s.close(GOING_AWAY, "relay shutting down");
@@ -262,9 +271,11 @@ public final class WebSocketConnector implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    WsSession s = current;
-    if (s != null) {
-      s.ws().abort();
+    for (WsSession s : new WsSession[] {current, opened}) {
+      WebSocket w = s == null ? null : s.ws;
+      if (w != null) {
+        w.abort();
+      }
     }
     timer.shutdownNow();
   }
@@ -307,6 +318,7 @@ public final class WebSocketConnector implements AutoCloseable {
     private long pendingChars; // guarded by this
     private long lastProgressNanos = System.nanoTime(); // guarded by this
     private boolean readPaused; // guarded by this
+    private @Nullable CompletableFuture<?> closing; // guarded by this
 
     WebSocket ws() {
       WebSocket w = ws;
@@ -429,14 +441,18 @@ public final class WebSocketConnector implements AutoCloseable {
       }
     }
 
+    /** Sends Close after the queued messages; once (a second call returns the first's future). */
     CompletableFuture<?> close(int code, String reason) {
       synchronized (this) {
         WebSocket w = ws;
         if (w == null) {
           return CompletableFuture.completedFuture(null);
         }
-        tail = tail.handle((r, e) -> (Void) null).thenCompose(v -> w.sendClose(code, reason));
-        return tail;
+        if (closing == null) {
+          tail = tail.handle((r, e) -> (Void) null).thenCompose(v -> w.sendClose(code, reason));
+          closing = tail;
+        }
+        return closing;
       }
     }
 
@@ -448,6 +464,7 @@ public final class WebSocketConnector implements AutoCloseable {
     @Override
     public void onOpen(WebSocket webSocket) {
       this.ws = webSocket;
+      opened = this;
       webSocket.request(1);
     }
 
