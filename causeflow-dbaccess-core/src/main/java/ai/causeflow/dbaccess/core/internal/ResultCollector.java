@@ -156,16 +156,25 @@ public final class ResultCollector {
           break;
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        abandon();
-        throw new DbAccessException(ErrorCode.CANCELLED, "request was interrupted");
+        throw interrupted();
       }
-      if (ctx.isCancelled()) {
-        abandon();
-        throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
-      }
+      failIfCancelled();
     }
     l.rethrow();
+  }
+
+  /** Gives the lane up because the fetching thread was interrupted. */
+  private DbAccessException interrupted() {
+    Thread.currentThread().interrupt();
+    abandon();
+    return new DbAccessException(ErrorCode.CANCELLED, "request was interrupted");
+  }
+
+  private void failIfCancelled() {
+    if (ctx.isCancelled()) {
+      abandon();
+      throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
+    }
   }
 
   /**
@@ -281,14 +290,9 @@ public final class ResultCollector {
           return true;
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        abandon();
-        throw new DbAccessException(ErrorCode.CANCELLED, "request was interrupted");
+        throw interrupted();
       }
-      if (ctx.isCancelled()) {
-        abandon();
-        throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
-      }
+      failIfCancelled();
       if (l.started.compareAndSet(false, true)) {
         // the executor has not run the lane yet: do its work here and stop using it
         return takeBack(l) && processBatch(b, null);
