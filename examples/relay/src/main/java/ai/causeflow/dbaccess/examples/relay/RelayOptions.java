@@ -25,6 +25,10 @@ import java.util.Objects;
  *     relay stops reading requests and holds back finished answers (default 4 Mi)
  * @param sendStallTimeout how long answers may wait unsent with no progress before the relay
  *     closes the connection as not reading (default 60 s)
+ * @param idleTimeout how long the control plane may stay silent - no message and no answer to the
+ *     WebSocket ping the relay sends with every heartbeat - before the relay takes the connection
+ *     as dead (a half-open TCP path: a NAT or firewall that forgot it) and dials again (default
+ *     90 s, three heartbeats)
  */
 public record RelayOptions(
     Duration healthInterval,
@@ -33,7 +37,8 @@ public record RelayOptions(
     int maxMessageChars,
     Duration downRecheck,
     int sendBufferChars,
-    Duration sendStallTimeout) {
+    Duration sendStallTimeout,
+    Duration idleTimeout) {
 
   /** The default frame cap: 1 MiB of characters. */
   public static final int DEFAULT_MAX_MESSAGE_CHARS = 1 << 20;
@@ -46,6 +51,7 @@ public record RelayOptions(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(downRecheck, "downRecheck");
     Objects.requireNonNull(sendStallTimeout, "sendStallTimeout");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
     if (healthInterval.isNegative() || healthInterval.isZero()) {
       throw new IllegalArgumentException("healthInterval: must be positive");
     }
@@ -58,18 +64,22 @@ public record RelayOptions(
     if (sendStallTimeout.isNegative() || sendStallTimeout.isZero()) {
       throw new IllegalArgumentException("sendStallTimeout: must be positive");
     }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout: must be positive");
+    }
   }
 
   public static RelayOptions defaults() {
     return new RelayOptions(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(20),
         DEFAULT_MAX_MESSAGE_CHARS, Duration.ofSeconds(1), DEFAULT_SEND_BUFFER_CHARS,
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60), Duration.ofSeconds(90));
   }
 
   /**
    * The defaults, overridden by {@code -Dcauseflow.relay.healthIntervalMs},
    * {@code .stableAfterMs}, {@code .shutdownGraceMs}, {@code .maxMessageChars},
-   * {@code .downRecheckMs}, {@code .sendBufferChars}, {@code .sendStallTimeoutMs} (ext: for tests
+   * {@code .downRecheckMs}, {@code .sendBufferChars}, {@code .sendStallTimeoutMs},
+   * {@code .idleTimeoutMs} (ext: for tests
    * and operators who need other timings).
    */
   public static RelayOptions fromSystemProperties() {
@@ -81,33 +91,40 @@ public record RelayOptions(
         Integer.getInteger("causeflow.relay.maxMessageChars", d.maxMessageChars),
         ms("downRecheckMs", d.downRecheck),
         Integer.getInteger("causeflow.relay.sendBufferChars", d.sendBufferChars),
-        ms("sendStallTimeoutMs", d.sendStallTimeout));
+        ms("sendStallTimeoutMs", d.sendStallTimeout),
+        ms("idleTimeoutMs", d.idleTimeout));
   }
 
   public RelayOptions withHealthInterval(Duration v) {
     return new RelayOptions(v, stableAfter, shutdownGrace, maxMessageChars, downRecheck,
-        sendBufferChars, sendStallTimeout);
+        sendBufferChars, sendStallTimeout, idleTimeout);
   }
 
   public RelayOptions withStableAfter(Duration v) {
     return new RelayOptions(healthInterval, v, shutdownGrace, maxMessageChars, downRecheck,
-        sendBufferChars, sendStallTimeout);
+        sendBufferChars, sendStallTimeout, idleTimeout);
   }
 
   public RelayOptions withShutdownGrace(Duration v) {
     return new RelayOptions(healthInterval, stableAfter, v, maxMessageChars, downRecheck,
-        sendBufferChars, sendStallTimeout);
+        sendBufferChars, sendStallTimeout, idleTimeout);
   }
 
   public RelayOptions withMaxMessageChars(int v) {
     return new RelayOptions(healthInterval, stableAfter, shutdownGrace, v, downRecheck,
-        sendBufferChars, sendStallTimeout);
+        sendBufferChars, sendStallTimeout, idleTimeout);
   }
 
   /** The WebSocket send buffer and how long it may stall (see the record components). */
   public RelayOptions withSendBuffer(int chars, Duration stallTimeout) {
     return new RelayOptions(healthInterval, stableAfter, shutdownGrace, maxMessageChars,
-        downRecheck, chars, stallTimeout);
+        downRecheck, chars, stallTimeout, idleTimeout);
+  }
+
+  /** How long the control plane may stay silent (see the record component). */
+  public RelayOptions withIdleTimeout(Duration v) {
+    return new RelayOptions(healthInterval, stableAfter, shutdownGrace, maxMessageChars,
+        downRecheck, sendBufferChars, sendStallTimeout, v);
   }
 
   private static Duration ms(String key, Duration dflt) {

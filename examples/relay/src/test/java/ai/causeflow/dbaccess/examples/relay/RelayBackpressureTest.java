@@ -100,6 +100,64 @@ class RelayBackpressureTest {
     }
   }
 
+  /** Starts the relay's WebSocket mode with these options; returns its exit code's future. */
+  private static CompletableFuture<Integer> start(RelayHarness relay, RelayOptions options) {
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Thread main = new Thread(() -> exit.complete(RelayMain.run(
+        new String[] {"--config", relay.config.toString()}, InputStream.nullInputStream(),
+        new PrintStream(relay.out, true, StandardCharsets.UTF_8),
+        new PrintStream(relay.err, true, StandardCharsets.UTF_8), relay.factory(), options, false,
+        mc -> new ai.causeflow.dbaccess.testkit.TestMasking(), relay.relay::complete)),
+        "relay-main");
+    main.setDaemon(true);
+    main.start();
+    return exit;
+  }
+
+  @Test
+  void aControlPlaneThatGoesSilentIsTakenAsDeadAndDialledAgain() throws Exception {
+    // A half-open path: the TCP connection stays up, but nothing comes back - no answer, no pong.
+    try (ServerSocket server = new ServerSocket()) {
+      server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      String url = "ws://127.0.0.1:" + server.getLocalPort() + "/v1/relay/connect";
+      RelayHarness relay = new RelayHarness(dir, RelayHarness.yaml(url, 2, 8, "{level: warn}"));
+      start(relay, RelayHarness.fastOptions().withIdleTimeout(Duration.ofMillis(2_500)));
+      server.setSoTimeout(20_000);
+      try (Socket first = server.accept()) {
+        handshake(first);
+        long t0 = System.nanoTime();
+        try (Socket second = server.accept()) {
+          long ms = (System.nanoTime() - t0) / 1_000_000;
+          handshake(second);
+          // 2.5 s of silence, checked at each 1 s heartbeat, then the reconnect backoff
+          assertThat(ms).isBetween(2_000L, 10_000L);
+        }
+      } finally {
+        relay.relay.get(10, TimeUnit.SECONDS).shutdown();
+      }
+      String log = relay.err.toString(StandardCharsets.UTF_8);
+      assertThat(log).contains("not even a pong").doesNotContain(RelayHarness.TOKEN);
+    }
+  }
+
+  @Test
+  void aQuietButLiveControlPlaneKeepsItsConnectionThroughPongs() throws Exception {
+    try (ControlPlaneServer cp = new ControlPlaneServer()) {
+      RelayHarness relay = new RelayHarness(dir, RelayHarness.yaml(cp.url(), 2, 8,
+          "{level: warn}"));
+      start(relay, RelayHarness.fastOptions().withIdleTimeout(Duration.ofMillis(2_500)));
+      try {
+        cp.awaitConnection(Duration.ofSeconds(10));
+        Thread.sleep(6_000); // the control plane sends nothing; only pongs come back
+        assertThat(cp.handshakes).hasSize(1);
+        assertThat(cp.call("list_resources", null).has("result")).isTrue();
+      } finally {
+        relay.relay.get(10, TimeUnit.SECONDS).shutdown();
+      }
+      assertThat(relay.err.toString(StandardCharsets.UTF_8)).doesNotContain("not even a pong");
+    }
+  }
+
   @Test
   void stdioStopsReadingWhileItsAnswersAreNotRead() throws Exception {
     RelayHarness relay = new RelayHarness(dir, RelayHarness.yaml(null, 2, 8,

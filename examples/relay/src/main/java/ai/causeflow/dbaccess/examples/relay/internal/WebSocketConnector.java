@@ -38,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 public final class WebSocketConnector implements AutoCloseable {
   /** Close code for "going away" (RFC 6455). */
   public static final int GOING_AWAY = 1001;
+  private static final byte[] PING = "causeflow".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ControlPlaneConfig config;
   private final Engine engine;
@@ -179,8 +180,9 @@ public final class WebSocketConnector implements AutoCloseable {
     session.sendNotification(engine.resourceUpdate(), false);
     long hb = config.heartbeatIntervalSeconds();
     session.heartbeat = timer.scheduleAtFixedRate(() -> {
-      if (!session.closeIfStalled()) {
+      if (!session.closeIfStalled() && !session.closeIfSilent()) {
         session.sendNotification(engine.heartbeat(), true);
+        session.ping();
       }
     }, hb, hb, TimeUnit.SECONDS);
   }
@@ -318,6 +320,7 @@ public final class WebSocketConnector implements AutoCloseable {
     private long pendingChars; // guarded by this
     private long lastProgressNanos = System.nanoTime(); // guarded by this
     private boolean readPaused; // guarded by this
+    private volatile long lastInboundNanos = System.nanoTime();
     private @Nullable CompletableFuture<?> closing; // guarded by this
 
     WebSocket ws() {
@@ -415,6 +418,43 @@ public final class WebSocketConnector implements AutoCloseable {
       w.request(1);
     }
 
+    /**
+     * Closes the connection when the control plane has sent nothing, not even the pong to the
+     * last pings, for {@code idleTimeout}: a half-open connection would otherwise look alive until
+     * TCP gave up, many minutes later. Not while reading is paused for backpressure (pongs are
+     * not delivered then; {@link #closeIfStalled} watches that case).
+     */
+    boolean closeIfSilent() {
+      synchronized (this) {
+        if (readPaused) {
+          return false;
+        }
+      }
+      long silentNanos = System.nanoTime() - lastInboundNanos;
+      if (silentNanos < options.idleTimeout().toNanos()) {
+        return false;
+      }
+      dropped(this, "nothing from the control plane for "
+          + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms, not even a pong");
+      WebSocket w = ws;
+      if (w != null) {
+        w.abort();
+      }
+      return true;
+    }
+
+    /** A ping after whatever is queued; its pong (or any message) proves the path is alive. */
+    void ping() {
+      synchronized (this) {
+        WebSocket w = ws;
+        if (closed.get() || w == null || closing != null) {
+          return;
+        }
+        tail = tail.handle((r, e) -> (Void) null)
+            .thenCompose(v -> w.sendPing(ByteBuffer.wrap(PING)));
+      }
+    }
+
     /** Closes the connection when answers have waited with no progress past the stall timeout. */
     boolean closeIfStalled() {
       synchronized (this) {
@@ -471,6 +511,7 @@ public final class WebSocketConnector implements AutoCloseable {
     @Override
     public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data,
         boolean last) {
+      lastInboundNanos = System.nanoTime();
       if (!oversize) {
         if (buf.length() + data.length() > options.maxMessageChars()) {
           // Stop accumulating at once: the rest of this message is read and thrown away.
@@ -496,9 +537,24 @@ public final class WebSocketConnector implements AutoCloseable {
     @Override
     public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data,
         boolean last) {
+      lastInboundNanos = System.nanoTime();
       if (last) {
         engine.binary(this);
       }
+      requestNext(webSocket);
+      return null;
+    }
+
+    @Override
+    public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+      lastInboundNanos = System.nanoTime();
+      requestNext(webSocket);
+      return null;
+    }
+
+    @Override
+    public @Nullable CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+      lastInboundNanos = System.nanoTime(); // the client answers with a pong by itself
       requestNext(webSocket);
       return null;
     }
