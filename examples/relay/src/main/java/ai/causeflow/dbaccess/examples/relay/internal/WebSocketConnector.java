@@ -422,11 +422,12 @@ public final class WebSocketConnector implements AutoCloseable {
      * Closes the connection when the control plane has sent nothing, not even the pong to the
      * last pings, for {@code idleTimeout}: a half-open connection would otherwise look alive until
      * TCP gave up, many minutes later. Not while reading is paused for backpressure (pongs are
-     * not delivered then; {@link #closeIfStalled} watches that case).
+     * not delivered then) nor while answers are still being written (a ping waits behind them):
+     * {@link #closeIfStalled} watches those cases.
      */
     boolean closeIfSilent() {
       synchronized (this) {
-        if (readPaused) {
+        if (readPaused || pendingChars > 0) {
           return false;
         }
       }
