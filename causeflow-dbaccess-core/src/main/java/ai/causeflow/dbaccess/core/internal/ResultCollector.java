@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Masks, measures (byte cap) and keeps the rows of one result, in the order the cursor yields
- * them. The first {@link #OVERLAP_AFTER_ROWS} rows are handled on the calling thread; a larger
- * result hands the rest over, in batches, to one "lane" task on an executor, so that masking and
- * measuring overlap with fetching the next rows from the database. At most
+ * Converts lazy values ({@link LazyValue}), masks, measures (byte cap) and keeps the rows of one
+ * result, in the order the cursor yields them. The first {@link #OVERLAP_AFTER_ROWS} rows are handled on the calling thread; a larger
+ * result hands the rest over, in batches, to one "lane" task on an executor, so that conversion,
+ * masking and measuring overlap with fetching the next rows from the database. At most
  * {@link #BATCHES_IN_FLIGHT} batches wait for the lane (bounded memory); the rows the fetcher read
  * beyond a byte cap the lane found are discarded.
  *
@@ -214,11 +214,6 @@ public final class ResultCollector {
   /** Whether the byte cap ended the result. */
   public boolean bytesCapped() {
     return bytesCapped;
-  }
-
-  /** Whether a lane took part (for tests). */
-  public boolean overlapped() {
-    return lane != null;
   }
 
   // ---------------------------------------------------------------- rows
