@@ -247,7 +247,7 @@ public final class ResultCollector {
       if (v instanceof LazyValue) {
         // not allowed outside RowShape rows; convert rather than let one escape
         Map<String, @Nullable Object> copy = new java.util.LinkedHashMap<>(raw.size() * 2);
-        raw.forEach((k, x) -> copy.put(k, x instanceof LazyValue l ? l.resolve() : x));
+        raw.forEach((k, x) -> copy.put(k, LazyValue.resolved(x)));
         return copy;
       }
     }

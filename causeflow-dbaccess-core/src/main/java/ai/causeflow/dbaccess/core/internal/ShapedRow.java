@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.core.internal;
 
+import ai.causeflow.dbaccess.core.spi.LazyValue;
 import ai.causeflow.dbaccess.core.spi.RowShape;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -36,18 +37,12 @@ public final class ShapedRow extends AbstractMap<String, @Nullable Object> {
   }
 
   /**
-   * Replaces the row's {@link ai.causeflow.dbaccess.core.spi.LazyValue}s by their values. Only the
+   * Replaces the row's {@link LazyValue}s by their values. Only the
    * pipeline calls it, once, before the row is published; afterwards the row never changes.
    */
   public void resolveLazyValues() {
     for (int i = 0; i < values.length; i++) {
-      if (values[i] instanceof ai.causeflow.dbaccess.core.spi.LazyValue lazy) {
-        Object v = lazy.resolve();
-        if (v instanceof ai.causeflow.dbaccess.core.spi.LazyValue) {
-          throw new IllegalStateException("a lazy value resolved to another lazy value");
-        }
-        values[i] = v;
-      }
+      values[i] = LazyValue.resolved(values[i]);
     }
   }
 

@@ -25,4 +25,21 @@ import org.jspecify.annotations.Nullable;
 public interface LazyValue {
   /** The converted value. */
   @Nullable Object resolve();
+
+  /**
+   * {@code value} itself, or its conversion when it is lazy: the one place every lazy value is
+   * resolved.
+   *
+   * @throws IllegalStateException if a lazy value resolves to another lazy value
+   */
+  static @Nullable Object resolved(@Nullable Object value) {
+    if (!(value instanceof LazyValue lazy)) {
+      return value;
+    }
+    Object v = lazy.resolve();
+    if (v instanceof LazyValue) {
+      throw new IllegalStateException("a lazy value resolved to another lazy value");
+    }
+    return v;
+  }
 }

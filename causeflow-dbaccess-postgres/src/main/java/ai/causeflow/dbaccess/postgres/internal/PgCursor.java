@@ -161,8 +161,7 @@ final class PgCursor implements RowCursor {
         // hooks may change the row in place: give them a mutable one
         Map<String, @Nullable Object> row = new LinkedHashMap<>(values.length * 2);
         for (int i = 0; i < values.length; i++) {
-          Object v = values[i];
-          row.put(shape.name(i), v instanceof LazyValue lazy ? lazy.resolve() : v);
+          row.put(shape.name(i), LazyValue.resolved(values[i]));
         }
         Map<String, @Nullable Object> kept = hook.apply(row);
         if (kept != null) {
