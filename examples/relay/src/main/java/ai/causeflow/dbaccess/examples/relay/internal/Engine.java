@@ -12,7 +12,7 @@ import ai.causeflow.dbaccess.core.TableInfo;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
-import ai.causeflow.dbaccess.core.config.LimitsConfig;
+import ai.causeflow.dbaccess.examples.relay.LimitsConfig;
 import ai.causeflow.dbaccess.core.internal.Statements;
 import ai.causeflow.dbaccess.examples.relay.RelayOptions;
 import com.fasterxml.jackson.core.JsonGenerator;
