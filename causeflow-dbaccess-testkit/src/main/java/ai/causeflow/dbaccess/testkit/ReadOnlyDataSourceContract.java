@@ -13,10 +13,12 @@ import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
+import ai.causeflow.dbaccess.core.ValueJson;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
+import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +93,16 @@ public abstract class ReadOnlyDataSourceContract {
 
   /** The number of items, read directly from the server, bypassing the library. */
   protected abstract long countItemsDirectly();
+
+  /**
+   * How this backend's query plans let the pipeline apply {@code blockedColumns}:
+   * {@link QueryPlan.ColumnScope#DECLARED} (the default: a query reading a blocked column is
+   * refused with {@code COLUMN_NOT_ALLOWED}) or {@link QueryPlan.ColumnScope#DOCUMENTS} (the
+   * blocked field is removed from every row).
+   */
+  protected QueryPlan.ColumnScope columnScope() {
+    return QueryPlan.ColumnScope.DECLARED;
+  }
 
   /** The codes a refused write may carry for this backend. */
   protected Set<ErrorCode> writeRefusalCodes() {
@@ -202,6 +214,16 @@ public abstract class ReadOnlyDataSourceContract {
   void honoursBlockedColumns() {
     Policy p = Policy.builder().blockedColumns(List.of(itemsTable() + ".email")).build();
     try (ReadOnlyDataSource ds = createDataSource(settings(p))) {
+      if (columnScope() == QueryPlan.ColumnScope.DOCUMENTS) {
+        // documents: the blocked field is removed from every row, the rest is returned
+        QueryResult r = query(ds, selectAllItems(), null);
+        assertThat(r.rowCount()).isEqualTo(ContractDataset.ITEM_COUNT);
+        assertThat(r.rows()).allSatisfy(row -> assertThat(row).doesNotContainKey("email")
+            .containsKey("name"));
+        assertThat(ValueJson.toJson(r.rows())).doesNotContain(ContractDataset.email(1));
+        assertThat(r.columns()).extracting(c -> c.name()).doesNotContain("email");
+        return;
+      }
       DbAccessException e = catchThrowableOfType(DbAccessException.class,
           () -> query(ds, selectAllItems(), null));
       assertThat(e.code()).isEqualTo(ErrorCode.COLUMN_NOT_ALLOWED);
