@@ -47,6 +47,7 @@ public final class ResultCollector {
   private final long maxBytes;
   private final @Nullable Executor executor;
   private final ExecutionContext ctx;
+  private final @Nullable BlockedFields blockedFields;
   private final List<Map<String, @Nullable Object>> rows;
   private long bytes = 2;
   private boolean bytesCapped;
@@ -61,6 +62,17 @@ public final class ResultCollector {
    */
   public ResultCollector(MaskingStage masking, List<Column> columns, MaskingStats stats,
       long maxBytes, @Nullable Executor executor, ExecutionContext ctx) {
+    this(masking, columns, stats, maxBytes, executor, ctx, null);
+  }
+
+  /**
+   * @param executor where the lane runs; null keeps every row on the calling thread
+   * @param blockedFields removes blocked document fields before masking; null for none
+   */
+  public ResultCollector(MaskingStage masking, List<Column> columns, MaskingStats stats,
+      long maxBytes, @Nullable Executor executor, ExecutionContext ctx,
+      @Nullable BlockedFields blockedFields) {
+    this.blockedFields = blockedFields;
     this.masking = masking;
     this.columns = columns;
     this.stats = stats;
@@ -101,6 +113,7 @@ public final class ResultCollector {
    * @return false when the byte cap has been reached (known so far): stop reading
    */
   public boolean accept(Map<String, @Nullable Object> raw) {
+    raw = owned(raw);
     Lane l = lane;
     if (l == null) {
       if (rows.size() >= OVERLAP_AFTER_ROWS && !executorOff && !bytesCapped) {
@@ -223,8 +236,12 @@ public final class ResultCollector {
     if (bytesCapped) {
       return false;
     }
-    Map<String, @Nullable Object> masked = masking.maskRow(columns, resolved(raw), stats);
-    bytes += JsonSize.of(masked) + 1;
+    Map<String, @Nullable Object> row = resolved(raw);
+    if (blockedFields != null) {
+      row = blockedFields.apply(row);
+    }
+    Map<String, @Nullable Object> masked = masking.maskRow(columns, row, stats);
+    bytes += JsonSize.ofRow(masked) + 1;
     if (bytes > maxBytes) {
       if (rows.isEmpty()) {
         throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
@@ -235,6 +252,20 @@ public final class ResultCollector {
     }
     rows.add(FrozenRows.readOnly(masked));
     return true;
+  }
+
+  /**
+   * A row the pipeline owns from the hand-over, whatever the cursor does next: a
+   * {@link ShapedRow} owns a copy of its array already ({@link ai.causeflow.dbaccess.core.spi.RowShape#row});
+   * any other map is copied here, on the fetching thread, before the cursor is asked for the next
+   * row. Without it a cursor that refills one map or array would alter rows already kept (masking
+   * keeps a row it does not change as it is) or rows still waiting for the lane.
+   */
+  static Map<String, @Nullable Object> owned(Map<String, @Nullable Object> raw) {
+    if (raw instanceof ShapedRow) {
+      return raw;
+    }
+    return new java.util.LinkedHashMap<>(raw);
   }
 
   /** The row with its lazy values converted (see {@link LazyValue}). */
