@@ -365,7 +365,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
           stats.maskedFieldCount(), stats.patternsApplied(),
           (System.nanoTime() - startNanos) / 1_000_000,
           redacted.isEmpty() ? null : Statements.fingerprint(redacted),
-          statement.isEmpty() ? null : statement);
+          statement.isEmpty() ? null : statement, settings.masking().enabled());
       settings.auditSink().record(event);
     } catch (RuntimeException sinkFailure) {
       if (settings.auditFailureMode() == AuditFailureMode.FAIL_CLOSED) {

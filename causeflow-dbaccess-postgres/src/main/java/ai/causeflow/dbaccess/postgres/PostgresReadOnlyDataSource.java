@@ -5,6 +5,7 @@ import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
 import ai.causeflow.dbaccess.core.config.ConnectionConfig;
+import ai.causeflow.dbaccess.core.config.RelayConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.postgres.internal.ConnectionSource;
 import ai.causeflow.dbaccess.postgres.internal.PgPool;
@@ -34,8 +35,10 @@ import javax.sql.DataSource;
  *   QueryResult locks = ds.execute(QueryRequest.builder(PostgresOperations.LOCKS).build());
  * }
  *
- * // From relay-config.yaml (an internal pool of poolSize connections, closed by close()):
- * PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(resource, settings);
+ * // From relay-config.yaml: the resource's policy, the file's masking and audit, an internal
+ * // pool of poolSize connections (closed by close()):
+ * PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(
+ *     RelayConfig.load(Path.of("relay-config.yaml")), "main-pg");
  * }</pre>
  *
  * <p>Who closes what: {@link #close()} closes the internal pool made by {@link #fromConfig} and
@@ -74,6 +77,25 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
     return build(new UserDataSourceSource(userDataSource), settings, options);
   }
 
+  /**
+   * A data source with its own pool for one {@code type: postgres} resource of a configuration
+   * file, set up entirely as the file says: the resource's policy (with
+   * {@code limits.maxResultBytes}), the file's {@code masking} and {@code audit} blocks
+   * ({@link DataSourceSettings#fromConfig}). The relay sets up its resources the same way.
+   *
+   * @throws ai.causeflow.dbaccess.core.config.ConfigException when no resource has that id
+   */
+  public static PostgresReadOnlyDataSource fromConfig(RelayConfig config, String resourceId) {
+    return fromConfig(config, resourceId, PostgresOptions.defaults());
+  }
+
+  /** As {@link #fromConfig(RelayConfig, String)}, with options. */
+  public static PostgresReadOnlyDataSource fromConfig(RelayConfig config, String resourceId,
+      PostgresOptions options) {
+    DataSourceSettings settings = DataSourceSettings.fromConfig(config, resourceId).build();
+    return fromConfig(config.resource(resourceId).orElseThrow(), settings, options);
+  }
+
   /** A data source with its own pool, from a {@code type: postgres} resource of the config. */
   public static PostgresReadOnlyDataSource fromConfig(ResourceConfig resource,
       DataSourceSettings settings) {
@@ -84,9 +106,17 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
    * A data source with its own pool of {@code resource.poolSize()} connections: connect timeout
    * {@code connectTimeoutMs}, TLS per {@code sslMode}, credentials from the connection block.
    * Connections are opened lazily, so a database that is down at start-up does not prevent
-   * creation; requests fail with {@code CONNECTION_FAILED} until it is back. The policy is the
-   * settings' (build it with {@code resource.policy(limits)}); only the connection block and
-   * {@code poolSize} are read from {@code resource}.
+   * creation; requests fail with {@code CONNECTION_FAILED} until it is back.
+   *
+   * <p>The resource's own rules are never lost: the policy is the settings' narrowed by the
+   * resource's ({@link DataSourceSettings#forResource}: its operations, {@code maxRowsPerQuery},
+   * {@code statementTimeoutMs}, {@code allowedTables}, {@code blockedTables} and
+   * {@code blockedColumns}; the stricter wins). Masking and audit are the settings', whose
+   * defaults mask and audit; to take them from the file too use
+   * {@link #fromConfig(RelayConfig, String)}.
+   *
+   * @throws ai.causeflow.dbaccess.core.config.ConfigException when the settings are for another
+   *     resource id, or both set different {@code allowedTables}
    */
   public static PostgresReadOnlyDataSource fromConfig(ResourceConfig resource,
       DataSourceSettings settings, PostgresOptions options) {
@@ -97,10 +127,11 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "resources[" + resource.id()
           + "].connection: must be a postgres connection block");
     }
+    DataSourceSettings effective = settings.forResource(resource);
     Properties props = properties(pg);
     props.setProperty("maxResultBuffer",
-        Long.toString(resultBufferBytes(settings.policy().maxResultBytes())));
-    return build(new PgPool(url(pg), props, resource.poolSize()), settings, options);
+        Long.toString(resultBufferBytes(effective.policy().maxResultBytes())));
+    return build(new PgPool(url(pg), props, resource.poolSize()), effective, options);
   }
 
   /**

@@ -17,6 +17,7 @@ import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
+import ai.causeflow.dbaccess.core.masking.Masking;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,8 +103,14 @@ public abstract class ReadOnlyDataSourceContract {
 
   protected final AuditSink.InMemory audit = AuditSink.inMemory();
 
+  /**
+   * Settings for the contract's checks: masking explicitly off, because most checks compare
+   * values read back with the data set ({@link #defaultSettingsMaskAndRecordIt} covers the
+   * default).
+   */
   protected DataSourceSettings settings(Policy policy) {
-    return DataSourceSettings.builder("contract").policy(policy).auditSink(audit).build();
+    return DataSourceSettings.builder("contract").policy(policy).masking(Masking.none())
+        .auditSink(audit).build();
   }
 
   protected DataSourceSettings settings() {
@@ -141,6 +148,18 @@ public abstract class ReadOnlyDataSourceContract {
       assertThat(((Number) r.rows().get(49).get("id")).longValue()).isEqualTo(50L);
       assertThat(r.metadata().resourceId()).isEqualTo("contract");
       assertThat(r.metadata().masked()).isFalse();
+    }
+  }
+
+  @Test
+  void defaultSettingsMaskAndRecordIt() {
+    try (ReadOnlyDataSource ds = createDataSource(DataSourceSettings.builder("contract")
+        .auditSink(audit).build())) {
+      QueryResult r = query(ds, selectAllItems(), null);
+      assertThat(r.metadata().masked()).isTrue();
+      assertThat(r.rows().get(0).get("email")).isNotEqualTo(ContractDataset.email(1));
+      assertThat(r.toString()).doesNotContain(ContractDataset.email(1));
+      assertThat(audit.last().masked()).isTrue();
     }
   }
 
