@@ -68,13 +68,20 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
    * A data source over the user's {@code DataSource}. The pool size and connect timeout are the
    * user pool's; {@link PostgresOptions#connectionWait()} does not bound how long the user's pool
    * blocks in {@code getConnection} (the request's deadline still does).
+   *
+   * <p>The connections must be pgjdbc's: while a request holds one, its {@code maxResultBuffer}
+   * is lowered to the same bound {@link #fromConfig} sets (the caller's own value is put back
+   * after), so a single oversize value or row gives {@code RESULT_TOO_LARGE} instead of running
+   * this process out of memory, whether or not the pool sets the property. A connection whose
+   * result buffer cannot be bounded fails the request with {@code CONFIG_INVALID}.
    */
   public static PostgresReadOnlyDataSource create(DataSource userDataSource,
       DataSourceSettings settings, PostgresOptions options) {
     Objects.requireNonNull(userDataSource, "userDataSource");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(options, "options");
-    return build(new UserDataSourceSource(userDataSource), settings, options);
+    return build(new UserDataSourceSource(userDataSource,
+        resultBufferBytes(settings.policy().maxResultBytes())), settings, options);
   }
 
   /**

@@ -213,7 +213,12 @@ public final class ValueMasker {
     }
     if (v instanceof Number num) {
       String digits = numberText(num);
-      return digits == null ? v : leaf(v, digits, stats);
+      if (digits == null) {
+        return v;
+      }
+      // A typed integer of 17+ digits is an identifier (query id, snowflake id, nanosecond
+      // time): only custom patterns see it, never the card detector that text goes through.
+      return typedIdentifier(digits) ? patternsOnly(v, digits, stats) : leaf(v, digits, stats);
     }
     if (v instanceof Map<?, ?> m) {
       return map(m, path, qualified, depth, stats);
@@ -307,6 +312,28 @@ public final class ValueMasker {
       return r;
     }
     String s = patterns((String) r, stats);
+    if (s == text) {
+      return original;
+    }
+    stats.fieldMasked();
+    return s;
+  }
+
+  private static boolean typedIdentifier(String digits) {
+    int from = digits.startsWith("-") ? 1 : 0;
+    if (digits.length() - from < 17) {
+      return false;
+    }
+    for (int i = from; i < digits.length(); i++) {
+      if (!Chars.digit(digits.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Object patternsOnly(Object original, String text, MaskingStats stats) {
+    String s = patterns(text, stats);
     if (s == text) {
       return original;
     }
