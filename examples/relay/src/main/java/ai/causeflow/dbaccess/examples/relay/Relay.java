@@ -64,6 +64,7 @@ public final class Relay implements AutoCloseable {
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile @Nullable WebSocketConnector connector;
+  private volatile boolean drainedCleanly = true;
 
   private Relay(Builder b) {
     this.config = b.config;
@@ -166,7 +167,7 @@ public final class Relay implements AutoCloseable {
     try {
       Log.info("shutting down: draining " + engine.inFlight()
           + " in-flight request(s)");
-      engine.drain(options.shutdownGrace());
+      drainedCleanly = engine.drain(options.shutdownGrace());
       WebSocketConnector c = connector;
       if (c != null) {
         c.closeGoingAway(Duration.ofSeconds(5));
@@ -185,6 +186,11 @@ public final class Relay implements AutoCloseable {
     } finally {
       terminated.countDown();
     }
+  }
+
+  /** Whether {@link #shutdown()} finished every accepted request within the grace period. */
+  public boolean drainedCleanly() {
+    return drainedCleanly;
   }
 
   /** Blocks until {@link #shutdown()} has finished. */
@@ -215,7 +221,7 @@ public final class Relay implements AutoCloseable {
     return sink;
   }
 
-  private static String bundledVersion() {
+  static String bundledVersion() {
     Properties p = new Properties();
     try (InputStream in = Relay.class.getResourceAsStream("relay.properties")) {
       if (in != null) {

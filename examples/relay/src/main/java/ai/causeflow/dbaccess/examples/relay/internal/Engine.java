@@ -739,8 +739,10 @@ public final class Engine implements AutoCloseable {
           .contains(Operation.LIST_TABLES)) {
         refreshFingerprint(r);
       }
+      // the same reason --check prints (the detail is data-free, like every error message)
       String line = "resource " + r.id() + " is " + next
-          + (h.error() == null ? "" : " (" + h.error() + ")");
+          + (h.error() == null ? "" : " (" + h.error()
+              + (h.detail() == null ? "" : ": " + h.detail()) + ")");
       if (next.equals(ResourceState.UP)) {
         Log.info(line);
       } else {
