@@ -122,6 +122,19 @@ public final class Detectors {
 
   // ---------------------------------------------------------------- shared rules
 
+  /**
+   * Whether a column or JSON key names an identifier (its last {@code _}/{@code .}-separated
+   * part is an id label such as {@code queryid}, {@code id}, {@code ts_ns}, or it ends in a
+   * camel-case {@code Id}): a digits-only value under it is an id, as after such a label in text.
+   */
+  public static boolean identifierKey(String key) {
+    int start = key.length();
+    while (start > 0 && Chars.alnum(key.charAt(start - 1))) {
+      start--;
+    }
+    return Card.identifierWord(key, start, key.length());
+  }
+
   private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   private static final String DIGITS = "0123456789";
 
@@ -241,7 +254,11 @@ public final class Detectors {
       while (i >= 0 && end - i <= 32 && Chars.alnum(s.charAt(i))) {
         i--;
       }
-      int start = i + 1;
+      return identifierWord(s, i + 1, end);
+    }
+
+    /** The word {@code s[start, end)} (letters and digits) is an identifier label. */
+    static boolean identifierWord(CharSequence s, int start, int end) {
       if (end - start < 2) {
         return false;
       }

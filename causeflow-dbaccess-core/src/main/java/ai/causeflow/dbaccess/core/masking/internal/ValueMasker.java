@@ -283,6 +283,11 @@ public final class ValueMasker {
       // "tokens" no, but "token": ["t1", "t2"] (a list or a DynamoDB string set) yes
       return secretElements(key, c, path, qualified, depth, stats);
     }
+    if (v instanceof String str && typedIdentifier(str) && Detectors.identifierKey(key)) {
+      // a 64-bit id sent as a string (JSON cannot carry it as a number): the DBA reads' queryid,
+      // {"order_id": "..."}; under an id-named key it is an id, as after an id label in text
+      return patternsOnly(v, str, stats);
+    }
     return value(v, path, qualified, depth, stats);
   }
 
