@@ -122,11 +122,7 @@ public record DataSourceSettings(
       return AuditSink.discard();
     }
     AuditSink out = switch (audit.output()) {
-      case "stdout" -> event -> {
-        byte[] line = JsonLinesAuditSink.toJsonLine(event);
-        System.out.write(line, 0, line.length);
-        System.out.flush();
-      };
+      case "stdout" -> JsonLinesAuditSink.standardOutput();
       case "stderr" -> AuditSink.standardError();
       default -> JsonLinesAuditSink.appendingTo(Path.of(audit.output()));
     };

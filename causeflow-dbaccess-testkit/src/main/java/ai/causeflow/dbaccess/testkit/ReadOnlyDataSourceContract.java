@@ -421,9 +421,13 @@ public abstract class ReadOnlyDataSourceContract {
     ReadOnlyDataSource ds = createDataSource(settings());
     ds.close();
     ds.close(); // idempotent
-    assertThatThrownBy(() -> query(ds, selectAllItems(), null))
-        .extracting(e -> ((DbAccessException) e).code())
-        .isEqualTo(ErrorCode.CONNECTION_FAILED);
+    // use after close is the caller's programming error: a distinct code, never retryable
+    DbAccessException e = catchThrowableOfType(DbAccessException.class,
+        () -> query(ds, selectAllItems(), null));
+    assertThat(e.code()).isEqualTo(ErrorCode.DATA_SOURCE_CLOSED);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("closed");
+    assertThat(ds.health().error()).isEqualTo(ErrorCode.DATA_SOURCE_CLOSED);
   }
 
   private static String tableNameOf(String qualified) {

@@ -44,12 +44,25 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   }
 
   /** Standard error, looked up at each record so that {@code System.setErr} is followed. */
-  static final AuditSink STDERR = event -> {
+  static final AuditSink STDERR = event -> toPrintStream(System.err, event);
+
+  /**
+   * Writes one line to a print stream; a print stream swallows I/O errors, so its error flag is
+   * checked: an audit line that could not be written is a failure of the sink (under
+   * {@code FAIL_CLOSED} the result is withheld).
+   */
+  static void toPrintStream(java.io.PrintStream out, AuditEvent event) {
     byte[] line = toJsonLine(event);
-    java.io.PrintStream err = System.err;
-    err.write(line, 0, line.length);
-    err.flush();
-  };
+    out.write(line, 0, line.length);
+    if (out.checkError()) {
+      throw new UncheckedIOException("audit write failed", new IOException("stream error"));
+    }
+  }
+
+  /** Standard output, looked up at each record, checked like {@link #STDERR}. */
+  public static AuditSink standardOutput() {
+    return event -> toPrintStream(System.out, event);
+  }
 
   /**
    * Appends each event to a file, creating it if needed; the file is opened and closed for each
