@@ -20,7 +20,8 @@ import java.util.Objects;
  * <pre>{@code
  * {"time":"2026-11-29T10:00:00.123Z","level":"warn","msg":"request refused","requestId":"r-1",
  *  "resourceId":"main-pg","operation":"query","outcome":"REFUSED","reason":"QUERY_BLOCKED",
- *  "detail":"...","rowCount":0,"truncated":false,"maskedFieldCount":0,"patternsApplied":{},
+ *  "detail":"...","rowCount":0,"truncated":false,"masked":true,"maskedFieldCount":0,
+ *  "patternsApplied":{},
  *  "executionMs":2,"fingerprint":"9f2c...","statement":"SELECT * FROM t WHERE id = ?"}
  * }</pre>
  *

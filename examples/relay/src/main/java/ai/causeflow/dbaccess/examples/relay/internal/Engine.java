@@ -66,6 +66,7 @@ public final class Engine implements AutoCloseable {
   private static final int MAX_ECHOED_DIGITS = 4;
 
   private final Map<String, ResourceState> resources;
+  private final boolean masked;
   private final RelayOptions options;
   private final AuditSink audit;
   private final Clock clock;
@@ -88,6 +89,8 @@ public final class Engine implements AutoCloseable {
       m.put(r.id(), r);
     }
     this.resources = java.util.Collections.unmodifiableMap(m);
+    // the relay's own audit events carry no data; they report the masking state the relay runs
+    this.masked = resources.stream().allMatch(r -> r.dataSource().settings().masking().enabled());
     this.options = options;
     this.audit = audit;
     this.clock = clock;
@@ -1055,7 +1058,7 @@ public final class Engine implements AutoCloseable {
     try {
       audit.record(new AuditEvent(clock.instant(), requestId, resourceId, operation, outcome,
           reason, detail, 0, false, 0, Map.of(), (System.nanoTime() - startNanos) / 1_000_000,
-          null, null));
+          null, null, masked));
     } catch (RuntimeException e) {
       Log.error("audit sink failed (" + e.getClass().getSimpleName()
           + ")");
