@@ -99,7 +99,7 @@ public final class SqlErrors {
           ? "a lock was not granted within lock_timeout while " + what + " (" + condition + ")"
           : "the statement was cancelled at the database while " + what + " (" + condition + ")";
       case CONNECTION_FAILED -> "the database connection failed while " + what + ": "
-          + connectionReason(e) + " (" + condition + ")";
+          + connectionReason(e, what) + " (" + condition + ")";
       case QUERY_INVALID -> "the database could not parse the statement (" + condition
           + "); fix its syntax";
       default -> describeFailure(e, state, what, condition, statement);
@@ -126,7 +126,8 @@ public final class SqlErrors {
    * SQLSTATE, and from pgjdbc's fixed English texts (recognised, never copied: the driver's
    * messages can name hosts and users).
    */
-  static String connectionReason(SQLException e) {
+  static String connectionReason(SQLException e, String what) {
+    boolean connecting = what.contains("connect");
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof java.net.UnknownHostException) {
         return "unknown host (the host name does not resolve); check connection.host";
@@ -139,7 +140,10 @@ public final class SqlErrors {
         return "no route to the host; check connection.host and the network";
       }
       if (t instanceof java.net.SocketTimeoutException) {
-        return "timed out connecting (connectTimeoutMs); check the host, port and firewall";
+        return connecting
+            ? "timed out connecting (connectTimeoutMs); check the host, port and firewall"
+            : "timed out waiting for the database (the network timeout of the request); the"
+                + " connection is dropped";
       }
       if (t instanceof javax.net.ssl.SSLException) {
         return "the TLS handshake failed (certificate not trusted, host name mismatch or no"
@@ -156,7 +160,7 @@ public final class SqlErrors {
       return "bad credentials: the server asked for a password and none is configured; set"
           + " connection.password";
     }
-    if (m.startsWith("Connection attempt timed out") || m.contains("timed out")) {
+    if (connecting && (m.startsWith("Connection attempt timed out") || m.contains("timed out"))) {
       return "timed out connecting (connectTimeoutMs); check the host, port and firewall";
     }
     if ("28P01".equals(state)) {

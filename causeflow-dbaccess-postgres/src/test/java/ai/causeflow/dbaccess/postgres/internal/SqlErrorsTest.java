@@ -67,6 +67,11 @@ class SqlErrorsTest {
       assertThat(m.getMessage()).contains(words[i]).doesNotContain("secret-corp")
           .doesNotContain("PKIX");
     }
+    // a read that times out mid-request is not a connect timeout
+    assertThat(SqlErrors.map(new PSQLException("An I/O error occurred while sending to the"
+        + " backend.", PSQLState.CONNECTION_FAILURE, new java.net.SocketTimeoutException("Read"
+        + " timed out")), "reading rows").getMessage())
+        .contains("timed out waiting for the database").doesNotContain("connectTimeoutMs");
     assertThat(SqlErrors.map(new PSQLException("The server does not support SSL.",
         PSQLState.CONNECTION_REJECTED), "connecting").getMessage())
         .contains("TLS is required (sslMode) but the server does not support it");
