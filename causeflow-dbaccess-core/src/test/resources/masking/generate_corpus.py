@@ -270,6 +270,7 @@ for _ in range(N):
 
 # --------------------------------------------------------------------------- negatives
 negatives = []  # (format, text)
+ids19 = []  # (kind, value): 19-digit identifiers, measured per context below
 
 def neg(fmt, value):
     negatives.append((fmt, value))
@@ -315,8 +316,9 @@ for _ in range(12):
     neg("14-digit non-CNPJ", n)
     neg("signed 64-bit id", str(-R.randint(10**15, 2**63 - 1)))
     neg("signed 64-bit Luhn-valid id", "-" + luhn_complete(R.choice("3456") + digits(14)))
-    neg("19-digit positive id", str(R.randint(10**18, 2**63 - 1)))
-    neg("19-digit Luhn-valid id", luhn_complete(R.choice("3456") + digits(17)))
+    # drawn here so that the rest of the corpus keeps its values; measured in the 19-digit section
+    ids19.append(("query id (random positive 64-bit)", str(R.randint(10**18, 2**63 - 1))))
+    ids19.append(("Luhn-valid id with a card prefix", luhn_complete(R.choice("3456") + digits(17))))
     neg("18-digit snowflake", luhn_complete(R.choice("3456") + digits(16)))
     neg("order number", f"ORD-2026-{digits(6)}")
     neg("pod name", f"api-{'%09x' % R.getrandbits(36)}-{''.join(R.choice(string.ascii_lowercase + string.digits) for _ in range(5))}")
@@ -346,6 +348,39 @@ for _ in range(12):
     neg("key-like words", f"monkey={R2.randint(1, 99)} hotkey=F{R2.randint(1, 12)} passwordless=true")
     neg("prefix-like words", f"task-sk-{R2.randint(1, 99)} ask_live_feed xox-{R2.randint(1, 9)} mask_test_{R2.randint(1, 9)}")
 
+# --------------------------------------------------------------------------- 19 digits
+# Visa, Maestro, UnionPay, Discover and JCB issue 19-digit PANs; query ids, snowflake ids and
+# nanosecond timestamps are 19-digit identifiers. Both are placed in the same contexts; the
+# Java test reports recall and false positives per context (and runs the ids as typed numbers).
+R3 = random.Random(20261204)
+CONTEXTS19 = [
+    ("bare", "{}"),
+    ("log line", "2026-11-29T06:24:13.123Z INFO  [http-nio-8080-exec-7] c.a.PaymentService - customer {} updated (took 153 ms)"),
+    ("JSON string", '{{"user":{{"id":991,"contact":"{}"}},"ts":"2026-11-29T06:24:13Z"}}'),
+    ("prose", "Ticket #4412: please reach me at {} before Friday, thanks!"),
+    ("key=value", "WARN retry=3 value={} span=00f067aa0ba902b7"),
+    ("SQL literal", "SELECT * FROM accounts WHERE ref = '{}' AND created_at > '2026-01-01'"),
+    ("card=", "payment declined card={} amount=12.50 currency=EUR"),
+    ("customer ... reported", "customer {} reported a double charge"),
+    ("labelled id: queryid=", "queryid={} calls=1204 mean_ms=38.2"),
+    ("labelled id: JSON \"query_id\"", '{{"query_id": {}, "calls": 3}}'),
+    ("labelled id: snowflake id", "created snowflake id {} for the order"),
+    ("labelled id: ts_ns=", "level=info ts_ns={} msg=flushed"),
+]
+pans19 = []  # (brand, pan)
+for prefix, brand in [("4", "visa-19"), ("50", "maestro-19"), ("6", "maestro/unionpay-19 (6)"),
+                      ("62", "unionpay-19"), ("6011", "discover-19"), ("35", "jcb-19")]:
+    for _ in range(14):
+        pans19.append((brand, luhn_complete(prefix + "".join(R3.choice(string.digits)
+                                                             for _ in range(18 - len(prefix))))))
+for _ in range(14):
+    ids19.append(("query id (random positive 64-bit)", str(R3.randint(10**18, 2**63 - 1))))
+    # Twitter-style snowflake: milliseconds since 2010-11-04 << 22, today about 1.9e18
+    ms = R3.randint(1_600_000_000_000, 1_800_000_000_000) - 1288834974657
+    ids19.append(("snowflake id", str((ms << 22) | R3.getrandbits(22))))
+    ids19.append(("nanosecond timestamp", str(R3.randint(1_600_000_000 * 10**9, 1_999_999_999 * 10**9))))
+    ids19.append(("Luhn-valid id with a card prefix", luhn_complete(R3.choice("3456") + "".join(R3.choice(string.digits) for _ in range(17)))))
+
 def esc(s):
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
@@ -356,3 +391,9 @@ for det, fmt, secret, shown in positives:
 for fmt, value in negatives:
     for ctx in CONTEXTS:
         print("\t".join(["neg", "-", fmt, "-", esc(ctx.format(value))]))
+for brand, pan in pans19:
+    for name, ctx in CONTEXTS19:
+        print("\t".join(["pan19", "credit_card", f"{brand} @ {name}", pan, esc(ctx.format(pan))]))
+for kind, value in ids19:
+    for name, ctx in CONTEXTS19:
+        print("\t".join(["id19", "-", f"{kind} @ {name}", value, esc(ctx.format(value))]))

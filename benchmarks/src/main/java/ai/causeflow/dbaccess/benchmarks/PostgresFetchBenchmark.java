@@ -5,6 +5,7 @@ import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
+import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.core.internal.ShapedRow;
 import ai.causeflow.dbaccess.core.masking.Masking;
@@ -101,13 +102,16 @@ public class PostgresFetchBenchmark {
         Set.of(Operation.QUERY), ROWS, 60_000, 1, List.of(), List.of(), List.of());
     PostgresOptions options = PostgresOptions.builder().fetchSize(FETCH).build();
     masked = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
-        .policy(policy).masking(Masking.defaults()).build(), options);
+        .policy(policy).masking(Masking.defaults()).auditSink(AuditSink.discard()).build(),
+        options);
     plain = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
-        .policy(policy).build(), options);
+        .policy(policy).masking(Masking.none()).auditSink(AuditSink.discard()).build(), options);
     maskedOneThread = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
-        .policy(policy).masking(Masking.defaults()).resultExecutor(null).build(), options);
+        .policy(policy).masking(Masking.defaults()).auditSink(AuditSink.discard())
+        .resultExecutor(null).build(), options);
     plainOneThread = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
-        .policy(policy).resultExecutor(null).build(), options);
+        .policy(policy).masking(Masking.none()).auditSink(AuditSink.discard())
+        .resultExecutor(null).build(), options);
     raw = server.getPostgresDatabase().getConnection();
     Properties props = new Properties();
     props.setProperty("user", "postgres");

@@ -1,11 +1,23 @@
 package ai.causeflow.dbaccess.core;
 
 import ai.causeflow.dbaccess.core.audit.AuditFailureMode;
+import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
+import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
+import ai.causeflow.dbaccess.core.config.AuditConfig;
+import ai.causeflow.dbaccess.core.config.ConfigException;
+import ai.causeflow.dbaccess.core.config.DataSourcesConfig;
+import ai.causeflow.dbaccess.core.config.ResourceConfig;
+import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
 import ai.causeflow.dbaccess.core.internal.ResultCollector;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -17,10 +29,17 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * DataSourceSettings settings = DataSourceSettings.builder("main-pg")
  *     .policy(Policy.defaults())
- *     .masking(Masking.defaults())          // from the masking package
- *     .auditSink(JsonLinesAuditSink.toStream(System.err))
- *     .build();
+ *     .build();            // masks with the default detectors, audits to stderr (JSON lines)
+ *
+ * // the same settings a relay-config.yaml describes for one of its resources
+ * DataSourceSettings fromFile = DataSourceSettings.fromConfig(config, "main-pg").build();
  * }</pre>
+ *
+ * <p>Safe by default: unless the caller says otherwise, every row is masked with
+ * {@link Masking#defaults()} and every request is audited as a JSON line on standard error
+ * ({@link AuditSink#standardError()}). Turning either off takes an explicit call
+ * ({@code .masking(Masking.none())}, {@code .auditSink(AuditSink.discard())}); a request served
+ * without masking says so in its audit event ({@code "masked":false}).
  *
  * <p>Nothing here is discovered from the classpath: masking and audit are registered explicitly.
  * Thread-safety: immutable value.
@@ -62,12 +81,105 @@ public record DataSourceSettings(
   }
 
   /**
-   * A builder with the defaults: {@link Policy#defaults()}, no masking, audit discarded,
-   * {@link AuditFailureMode#FAIL_CLOSED}, the UTC system clock. Set masking and audit explicitly
-   * in production.
+   * A builder with the safe defaults: {@link Policy#defaults()}, {@link Masking#defaults()} (every
+   * default detector, redact), audit as JSON lines on standard error
+   * ({@link AuditSink#standardError()}), {@link AuditFailureMode#FAIL_CLOSED}, the UTC system
+   * clock. Opting out of masking or audit is explicit: {@code .masking(Masking.none())},
+   * {@code .auditSink(AuditSink.discard())}.
    */
   public static Builder builder(String resourceId) {
     return new Builder(resourceId);
+  }
+
+  /**
+   * A builder holding what a configuration file says about one resource: its policy
+   * ({@code resource.policy()}, with the default byte cap: a relay applies its own
+   * {@code limits.maxResultBytes}), the file's {@code masking} block and its
+   * {@code audit} block ({@code enabled}, {@code level}, {@code output}: {@code stdout},
+   * {@code stderr} or a file appended to line by line). Clock, executor and failure mode keep
+   * the {@link #builder} defaults and may be changed on the returned builder.
+   *
+   * @throws ConfigException when no resource has that id, or the masking block is inconsistent
+   */
+  public static Builder fromConfig(DataSourcesConfig config, String resourceId) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(resourceId, "resourceId");
+    ResourceConfig resource = config.resource(resourceId).orElseThrow(() ->
+        new ConfigException("resources", "no resource with id '" + resourceId + "'"));
+    return new Builder(resourceId).policy(resource.policy())
+        .masking(Masking.from(config.masking()))
+        .auditSink(auditSink(config.audit()));
+  }
+
+  /**
+   * The audit sink an {@code audit} block describes: nothing when {@code enabled: false}, only
+   * refusals and failures at {@code level: warn}, JSON lines to {@code stdout}, {@code stderr} or
+   * appended to a file (opened for each line, so nothing is left open).
+   */
+  public static AuditSink auditSink(AuditConfig audit) {
+    Objects.requireNonNull(audit, "audit");
+    if (!audit.enabled()) {
+      return AuditSink.discard();
+    }
+    AuditSink out = switch (audit.output()) {
+      case "stdout" -> JsonLinesAuditSink.standardOutput();
+      case "stderr" -> AuditSink.standardError();
+      default -> JsonLinesAuditSink.appendingTo(Path.of(audit.output()));
+    };
+    if (audit.level().equals("warn")) {
+      return event -> {
+        if (event.outcome() != AuditOutcome.OK) {
+          out.record(event);
+        }
+      };
+    }
+    return out;
+  }
+
+  /**
+   * These settings with the policy narrowed by what a configured resource says: both apply and
+   * the stricter wins (operations both allow, the smaller row cap and timeout, blocked tables
+   * and columns of both; {@code allowedTables} from whichever sets it). The resource's id must be
+   * this one's. Used by every backend's {@code fromConfig(resource, settings)}, so that a
+   * resource's {@code maxRowsPerQuery} or {@code blockedTables} can never be lost on the way.
+   *
+   * @throws ConfigException when the ids differ, or both set different {@code allowedTables}
+   */
+  public DataSourceSettings forResource(ResourceConfig resource) {
+    Objects.requireNonNull(resource, "resource");
+    if (!resource.id().equals(resourceId)) {
+      throw new ConfigException("resources[" + resource.id() + "].id",
+          "the settings are for resource '" + resourceId + "'; build them with"
+              + " DataSourceSettings.builder(resource.id()) or fromConfig(config, id)");
+    }
+    Policy own = resource.policy(policy.maxResultBytes());
+    List<String> allowed;
+    if (own.allowedTables().isEmpty() || own.allowedTables().equals(policy.allowedTables())) {
+      allowed = policy.allowedTables();
+    } else if (policy.allowedTables().isEmpty()) {
+      allowed = own.allowedTables();
+    } else {
+      throw new ConfigException("resources[" + resource.id() + "].allowedTables",
+          "set both in the resource and in the settings' policy, differently; set it in one place");
+    }
+    Set<Operation> ops = new HashSet<>(policy.allowedOperations());
+    ops.retainAll(own.allowedOperations());
+    Policy narrowed = policy.toBuilder()
+        .allowedOperations(ops)
+        .maxRowsPerQuery(Math.min(policy.maxRowsPerQuery(), own.maxRowsPerQuery()))
+        .statementTimeout(policy.statementTimeout().compareTo(own.statementTimeout()) <= 0
+            ? policy.statementTimeout() : own.statementTimeout())
+        .allowedTables(allowed)
+        .blockedTables(union(policy.blockedTables(), own.blockedTables()))
+        .blockedColumns(union(policy.blockedColumns(), own.blockedColumns()))
+        .build();
+    return narrowed.equals(policy) ? this : toBuilder().policy(narrowed).build();
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    Set<String> all = new LinkedHashSet<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   /**
@@ -88,8 +200,8 @@ public record DataSourceSettings(
   public static final class Builder {
     private final String resourceId;
     private Policy policy = Policy.defaults();
-    private MaskingStage masking = MaskingStage.none();
-    private AuditSink auditSink = AuditSink.discard();
+    private MaskingStage masking = Masking.defaults();
+    private AuditSink auditSink = AuditSink.standardError();
     private AuditFailureMode auditFailureMode = AuditFailureMode.FAIL_CLOSED;
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor resultExecutor = ResultCollector.sharedExecutor();
@@ -103,11 +215,19 @@ public record DataSourceSettings(
       return this;
     }
 
+    /**
+     * The masking stage (default {@link Masking#defaults()}); {@link Masking#none()} turns
+     * masking off, which every audit event then records as {@code "masked":false}.
+     */
     public Builder masking(MaskingStage v) {
       this.masking = v;
       return this;
     }
 
+    /**
+     * Where audit events go (default {@link AuditSink#standardError()});
+     * {@link AuditSink#discard()} turns the audit off.
+     */
     public Builder auditSink(AuditSink v) {
       this.auditSink = v;
       return this;

@@ -32,7 +32,15 @@ public enum ErrorCode {
   RESOURCE_NOT_FOUND(-32001, false),
   /** The operation is not in the resource's {@code allowedOperations}, or the backend lacks it. */
   OPERATION_NOT_ALLOWED(-32001, false),
-  /** The statement is not a plain read, could not be understood, or calls a denied function. */
+  /**
+   * The statement does not parse: malformed, or written in syntax the validator does not support;
+   * the caller should fix or rewrite the statement (unlike {@link #QUERY_BLOCKED}, asking for
+   * permission would not help). Decided before the database, so reported under the refusals'
+   * JSON-RPC code {@code -32001}; a syntax error the database itself reports (SQLSTATE 42601,
+   * rare: the validator parses first) carries this reason too.
+   */
+  QUERY_INVALID(-32001, false),
+  /** The statement is not a plain read, or calls a denied function. */
   QUERY_BLOCKED(-32001, false),
   /** The statement touches a table outside {@code allowedTables} or inside {@code blockedTables}. */
   TABLE_NOT_ALLOWED(-32001, false),
@@ -55,6 +63,11 @@ public enum ErrorCode {
   CANCELLED(-32002, false),
   /** The configuration is invalid; raised at start-up, never on the wire. */
   CONFIG_INVALID(-32603, false),
+  /**
+   * The data source was closed before the call: a programming error in the caller (use after
+   * {@code close()}); no retry can succeed. Reported under JSON-RPC {@code -32603}.
+   */
+  DATA_SOURCE_CLOSED(-32603, false),
   /** A bug: something the library did not expect. */
   INTERNAL(-32603, false);
 

@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safety: thread-safe; share one instance per resource. {@link #close()} closes what the
  * backend opened itself (never a pool the user passed in); calls after close fail with
- * {@link ErrorCode#CONNECTION_FAILED}.
+ * {@link ErrorCode#DATA_SOURCE_CLOSED} (not retryable).
  */
 public abstract class ReadOnlyDataSource implements AutoCloseable {
   private static final int AUDIT_STATEMENT_MAX_CHARS = 4_096;
@@ -116,7 +116,8 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     AtomicBoolean timedOut = new AtomicBoolean();
     try {
       if (closed.get()) {
-        throw new DbAccessException(ErrorCode.CONNECTION_FAILED, "data source is closed");
+        throw new DbAccessException(ErrorCode.DATA_SOURCE_CLOSED, "data source '" + resourceId()
+            + "' is closed; a closed data source cannot serve requests (create a new one)");
       }
       policy.checkOperation(request.operation());
       if (!backend.supportedOperations().contains(request.operation())) {
@@ -157,7 +158,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
           startNanos);
       return result;
     } catch (DbAccessException e) {
-      DbAccessException mapped = mapCancellation(e, ctx, timedOut);
+      DbAccessException mapped = actionable(mapCancellation(e, ctx, timedOut), policy);
       auditFailure(request, mapped, stats, startNanos);
       throw mapped;
     } catch (RuntimeException | StackOverflowError e) {
@@ -228,7 +229,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
   /** One cheap round trip to the database; never throws. */
   public final HealthStatus health() {
     if (closed.get()) {
-      return HealthStatus.down(0, ErrorCode.CONNECTION_FAILED, "data source is closed");
+      return HealthStatus.down(0, ErrorCode.DATA_SOURCE_CLOSED, "data source is closed");
     }
     Duration t = settings.policy().statementTimeout();
     Duration cap = Duration.ofSeconds(5);
@@ -361,6 +362,25 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
         meta);
   }
 
+  /**
+   * The error as the caller gets it: a timeout or size refusal names the configured limit
+   * ({@code statementTimeout (30000 ms)}, {@code maxResultBytes (16777216)}), and the message
+   * passes through the masking stage, because it may quote the caller's own identifiers (a
+   * quoted identifier can carry anything).
+   */
+  private DbAccessException actionable(DbAccessException e, Policy policy) {
+    String message = e.getMessage();
+    if (e.code() == ErrorCode.TIMEOUT && !message.contains("statementTimeout (")) {
+      message += "; statementTimeout (" + policy.statementTimeout().toMillis() + " ms)";
+    }
+    if (e.code() == ErrorCode.RESULT_TOO_LARGE && !message.contains("maxResultBytes (")) {
+      message += "; maxResultBytes (" + policy.maxResultBytes() + ")";
+    }
+    message = settings.masking().maskText(message, new MaskingStats());
+    return message.equals(e.getMessage()) ? e
+        : new DbAccessException(e.code(), message, e.driverCode().orElse(null), e);
+  }
+
   private DbAccessException mapCancellation(DbAccessException e, @Nullable ExecutionContext ctx,
       AtomicBoolean timedOut) {
     if (timedOut.get() && e.code() != ErrorCode.TIMEOUT) {
@@ -410,7 +430,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
           stats.maskedFieldCount(), stats.patternsApplied(),
           (System.nanoTime() - startNanos) / 1_000_000,
           redacted.isEmpty() ? null : Statements.fingerprint(redacted),
-          statement.isEmpty() ? null : statement);
+          statement.isEmpty() ? null : statement, settings.masking().enabled());
       settings.auditSink().record(event);
     } catch (RuntimeException sinkFailure) {
       if (settings.auditFailureMode() == AuditFailureMode.FAIL_CLOSED) {

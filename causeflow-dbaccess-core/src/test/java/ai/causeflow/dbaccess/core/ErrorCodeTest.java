@@ -14,7 +14,8 @@ class ErrorCodeTest {
     assertThat(ErrorCode.METHOD_NOT_FOUND.jsonRpcCode()).isEqualTo(-32601);
     assertThat(ErrorCode.INVALID_PARAMS.jsonRpcCode()).isEqualTo(-32602);
     for (ErrorCode c : new ErrorCode[] {ErrorCode.RESOURCE_NOT_FOUND,
-        ErrorCode.OPERATION_NOT_ALLOWED, ErrorCode.QUERY_BLOCKED, ErrorCode.TABLE_NOT_ALLOWED,
+        ErrorCode.OPERATION_NOT_ALLOWED, ErrorCode.QUERY_BLOCKED, ErrorCode.QUERY_INVALID,
+        ErrorCode.TABLE_NOT_ALLOWED,
         ErrorCode.COLUMN_NOT_ALLOWED}) {
       assertThat(c.jsonRpcCode()).isEqualTo(-32001);
       assertThat(c.isPolicyRefusal()).isTrue();
@@ -25,6 +26,11 @@ class ErrorCodeTest {
       assertThat(c.jsonRpcCode()).isEqualTo(-32002);
     }
     assertThat(ErrorCode.RELAY_BUSY.jsonRpcCode()).isEqualTo(-32003);
+    // a statement that does not parse is refused before the database, under its own reason
+    assertThat(ErrorCode.QUERY_INVALID.jsonRpcCode()).isEqualTo(-32001);
+    assertThat(ErrorCode.QUERY_INVALID.isPolicyRefusal()).isTrue();
+    // use after close is the caller's programming error
+    assertThat(ErrorCode.DATA_SOURCE_CLOSED.jsonRpcCode()).isEqualTo(-32603);
     assertThat(ErrorCode.INTERNAL.jsonRpcCode()).isEqualTo(-32603);
   }
 

@@ -394,7 +394,7 @@ public final class PostgresQueryValidator {
       if (parser.interrupted) {
         throw new DbAccessException(ErrorCode.QUERY_BLOCKED, TIME_BUDGET);
       }
-      throw blocked("the statement is not understood" + near(e) + "; only plain PostgreSQL"
+      throw invalid("the statement is not understood" + near(e) + "; only plain PostgreSQL"
           + " queries the validator can parse are accepted");
     } catch (StackOverflowError e) {
       throw blocked("statement nested too deeply");
@@ -406,7 +406,7 @@ public final class PostgresQueryValidator {
       if (parser.interrupted) {
         throw new DbAccessException(ErrorCode.QUERY_BLOCKED, TIME_BUDGET);
       }
-      throw blocked("the statement is not understood (lexical error); only plain PostgreSQL"
+      throw invalid("the statement is not understood (lexical error); only plain PostgreSQL"
           + " queries the validator can parse are accepted");
     } finally {
       timer.cancel(false);
@@ -423,6 +423,11 @@ public final class PostgresQueryValidator {
       return "";
     }
     return " near '" + t.image + "'";
+  }
+
+  /** The statement does not parse: {@link ErrorCode#QUERY_INVALID}, the caller must fix it. */
+  private static DbAccessException invalid(String why) {
+    return new DbAccessException(ErrorCode.QUERY_INVALID, "statement does not parse: " + why);
   }
 
   private static DbAccessException blocked(String why) {

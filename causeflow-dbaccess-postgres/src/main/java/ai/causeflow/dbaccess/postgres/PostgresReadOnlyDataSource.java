@@ -4,6 +4,7 @@ import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
+import ai.causeflow.dbaccess.core.config.DataSourcesConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.postgres.internal.ConnectionSource;
 import ai.causeflow.dbaccess.postgres.internal.PgPool;
@@ -33,8 +34,12 @@ import javax.sql.DataSource;
  *   QueryResult locks = ds.execute(QueryRequest.builder(PostgresOperations.LOCKS).build());
  * }
  *
- * // From relay-config.yaml (an internal pool of poolSize connections, closed by close()):
- * PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(resource, settings);
+ * // From a configuration file: the resource's policy, the file's masking and audit, an internal
+ * // pool of poolSize connections (closed by close()):
+ * DataSourcesConfig config = ConfigLoader.builder()
+ *     .connection(PostgresConnectionConfig.TYPE, PostgresConnectionConfig::parse)
+ *     .build().load(Path.of("dbaccess.yaml"), System.getenv());
+ * PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(config, "main-pg");
  * }</pre>
  *
  * <p>Who closes what: {@link #close()} closes the internal pool made by {@link #fromConfig} and
@@ -64,13 +69,39 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
    * A data source over the user's {@code DataSource}. The pool size and connect timeout are the
    * user pool's; {@link PostgresOptions#connectionWait()} does not bound how long the user's pool
    * blocks in {@code getConnection} (the request's deadline still does).
+   *
+   * <p>The connections must be pgjdbc's: while a request holds one, its {@code maxResultBuffer}
+   * is lowered to the same bound {@link #fromConfig} sets (the caller's own value is put back
+   * after), so a single oversize value or row gives {@code RESULT_TOO_LARGE} instead of running
+   * this process out of memory, whether or not the pool sets the property. A connection whose
+   * result buffer cannot be bounded fails the request with {@code CONFIG_INVALID}.
    */
   public static PostgresReadOnlyDataSource create(DataSource userDataSource,
       DataSourceSettings settings, PostgresOptions options) {
     Objects.requireNonNull(userDataSource, "userDataSource");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(options, "options");
-    return build(new UserDataSourceSource(userDataSource), settings, options);
+    return build(new UserDataSourceSource(userDataSource,
+        resultBufferBytes(settings.policy().maxResultBytes())), settings, options);
+  }
+
+  /**
+   * A data source with its own pool for one {@code type: postgres} resource of a configuration
+   * file, set up entirely as the file says: the resource's policy (with
+   * {@code limits.maxResultBytes}), the file's {@code masking} and {@code audit} blocks
+   * ({@link DataSourceSettings#fromConfig}). The relay sets up its resources the same way.
+   *
+   * @throws ai.causeflow.dbaccess.core.config.ConfigException when no resource has that id
+   */
+  public static PostgresReadOnlyDataSource fromConfig(DataSourcesConfig config, String resourceId) {
+    return fromConfig(config, resourceId, PostgresOptions.defaults());
+  }
+
+  /** As {@link #fromConfig(DataSourcesConfig, String)}, with options. */
+  public static PostgresReadOnlyDataSource fromConfig(DataSourcesConfig config, String resourceId,
+      PostgresOptions options) {
+    DataSourceSettings settings = DataSourceSettings.fromConfig(config, resourceId).build();
+    return fromConfig(config.resource(resourceId).orElseThrow(), settings, options);
   }
 
   /** A data source with its own pool, from a {@code type: postgres} resource of the config. */
@@ -83,9 +114,17 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
    * A data source with its own pool of {@code resource.poolSize()} connections: connect timeout
    * {@code connectTimeoutMs}, TLS per {@code sslMode}, credentials from the connection block.
    * Connections are opened lazily, so a database that is down at start-up does not prevent
-   * creation; requests fail with {@code CONNECTION_FAILED} until it is back. The policy is the
-   * settings' (build it with {@code resource.policy()}); only the connection block and
-   * {@code poolSize} are read from {@code resource}.
+   * creation; requests fail with {@code CONNECTION_FAILED} until it is back.
+   *
+   * <p>The resource's own rules are never lost: the policy is the settings' narrowed by the
+   * resource's ({@link DataSourceSettings#forResource}: its operations, {@code maxRowsPerQuery},
+   * {@code statementTimeoutMs}, {@code allowedTables}, {@code blockedTables} and
+   * {@code blockedColumns}; the stricter wins). Masking and audit are the settings', whose
+   * defaults mask and audit; to take them from the file too use
+   * {@link #fromConfig(DataSourcesConfig, String)}.
+   *
+   * @throws ai.causeflow.dbaccess.core.config.ConfigException when the settings are for another
+   *     resource id, or both set different {@code allowedTables}
    */
   public static PostgresReadOnlyDataSource fromConfig(ResourceConfig resource,
       DataSourceSettings settings, PostgresOptions options) {
@@ -96,10 +135,11 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "resources[" + resource.id()
           + "].connection: must be a postgres connection block");
     }
+    DataSourceSettings effective = settings.forResource(resource);
     Properties props = properties(pg);
     props.setProperty("maxResultBuffer",
-        Long.toString(resultBufferBytes(settings.policy().maxResultBytes())));
-    return build(new PgPool(url(pg), props, resource.poolSize()), settings, options);
+        Long.toString(resultBufferBytes(effective.policy().maxResultBytes())));
+    return build(new PgPool(url(pg), props, resource.poolSize()), effective, options);
   }
 
   /**

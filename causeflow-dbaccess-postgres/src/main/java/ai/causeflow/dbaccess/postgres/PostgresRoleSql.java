@@ -74,6 +74,17 @@ public final class PostgresRoleSql {
         }
       }
     }
+    for (String glob : options.blockedTables()) {
+      // SELECT ON ALL TABLES included them; take it back from every relation the glob matches
+      // now (a table created later gets SELECT through the default privileges: run this again)
+      out.add("DO $causeflow$ DECLARE r record; BEGIN FOR r IN SELECT n.nspname, c.relname"
+          + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY ("
+          + arrayLiteral(schemas) + ") AND (n.nspname || '.' || c.relname) ILIKE "
+          + quoteLiteral(likePattern(glob)) + " ESCAPE '!' LOOP"
+          + " EXECUTE format('REVOKE SELECT ON %I.%I FROM %I', r.nspname, r.relname, "
+          + quoteLiteral(roleName) + "); END LOOP; END $causeflow$");
+    }
     if (options.grantMonitor()) {
       // Without it PostgreSQL hides other sessions' state and query text: the DBA reads go blind.
       out.add("GRANT pg_monitor TO " + role);
@@ -85,6 +96,45 @@ public final class PostgresRoleSql {
     out.add("ALTER ROLE " + role + " SET idle_in_transaction_session_timeout = "
         + options.idleInTransactionTimeout().toMillis());
     return List.copyOf(out);
+  }
+
+  /** A policy glob over {@code schema.table} ({@code *} any run) as a LIKE pattern, escape '!'. */
+  static String likePattern(String glob) {
+    if (glob.isBlank() || glob.indexOf('\0') >= 0 || glob.contains("$causeflow$")) {
+      throw invalid("blockedTables: must be non-empty globs");
+    }
+    StringBuilder b = new StringBuilder();
+    for (char c : glob.toCharArray()) {
+      switch (c) {
+        case '*' -> b.append('%');
+        case '%', '_', '!' -> b.append('!').append(c);
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String arrayLiteral(List<String> names) {
+    StringBuilder b = new StringBuilder("ARRAY[");
+    for (int i = 0; i < names.size(); i++) {
+      quoteIdent(names.get(i)); // same rules as the GRANTs
+      b.append(i == 0 ? "" : ", ").append(quoteLiteral(names.get(i)));
+    }
+    return b.append("]::name[]").toString();
+  }
+
+  /**
+   * The options a configured resource implies: its database, its {@code blockedTables} left out
+   * of the grants, its {@code statementTimeoutMs} as the role's default.
+   */
+  public static Options.Builder optionsFor(
+      ai.causeflow.dbaccess.core.config.ResourceConfig resource) {
+    if (!(resource.connection() instanceof PostgresConnectionConfig pg)) {
+      throw invalid("resources[" + resource.id() + "]: not a postgres resource");
+    }
+    return Options.builder(pg.database()).blockedTables(resource.blockedTables())
+        .statementTimeout(Duration.ofMillis(Math.min(resource.statementTimeoutMs(),
+            Duration.ofDays(1).toMillis())));
   }
 
   /** {@code "name"} with embedded quotes doubled; refuses what PostgreSQL could not name. */
@@ -122,10 +172,12 @@ public final class PostgresRoleSql {
    * @param grantMonitor whether to grant {@code pg_monitor} (needed by the DBA reads); default true
    * @param defaultPrivilegesFor roles whose future tables the role may read; empty means the
    *     role running the script
+   * @param blockedTables policy globs over {@code schema.table} whose relations get no SELECT
+   *     (revoked after the schema-wide grant); default none
    */
   public record Options(String database, @Nullable Secret password, Duration statementTimeout,
       Duration lockTimeout, Duration idleInTransactionTimeout, int connectionLimit,
-      boolean grantMonitor, List<String> defaultPrivilegesFor) {
+      boolean grantMonitor, List<String> defaultPrivilegesFor, List<String> blockedTables) {
 
     public Options {
       Objects.requireNonNull(database, "database");
@@ -133,6 +185,7 @@ public final class PostgresRoleSql {
       Objects.requireNonNull(lockTimeout, "lockTimeout");
       Objects.requireNonNull(idleInTransactionTimeout, "idleInTransactionTimeout");
       defaultPrivilegesFor = List.copyOf(defaultPrivilegesFor);
+      blockedTables = List.copyOf(blockedTables);
       for (Duration d : List.of(statementTimeout, lockTimeout, idleInTransactionTimeout)) {
         if (d.toMillis() < 1 || d.compareTo(Duration.ofDays(1)) > 0) {
           throw invalid("timeouts: must be between 1 ms and 1 day, was " + d.toMillis() + " ms");
@@ -153,7 +206,7 @@ public final class PostgresRoleSql {
           + ", statementTimeout=" + statementTimeout + ", lockTimeout=" + lockTimeout
           + ", idleInTransactionTimeout=" + idleInTransactionTimeout + ", connectionLimit="
           + connectionLimit + ", grantMonitor=" + grantMonitor + ", defaultPrivilegesFor="
-          + defaultPrivilegesFor + "]";
+          + defaultPrivilegesFor + ", blockedTables=" + blockedTables + "]";
     }
 
     /** Builder for {@link Options}; not thread-safe. */
@@ -166,6 +219,7 @@ public final class PostgresRoleSql {
       private int connectionLimit = 10;
       private boolean grantMonitor = true;
       private List<String> defaultPrivilegesFor = List.of();
+      private List<String> blockedTables = List.of();
 
       private Builder(String database) {
         this.database = database;
@@ -206,9 +260,16 @@ public final class PostgresRoleSql {
         return this;
       }
 
+      /** Policy globs over {@code schema.table} to leave out of the grants. */
+      public Builder blockedTables(List<String> v) {
+        this.blockedTables = v;
+        return this;
+      }
+
       public Options build() {
         return new Options(database, password, statementTimeout, lockTimeout,
-            idleInTransactionTimeout, connectionLimit, grantMonitor, defaultPrivilegesFor);
+            idleInTransactionTimeout, connectionLimit, grantMonitor, defaultPrivilegesFor,
+            blockedTables);
       }
     }
   }

@@ -227,6 +227,19 @@ class PostgresDbaReadsIT {
       QueryResult r = run(ds, PostgresOperations.TOP_STATEMENTS);
       assertThat(r.rows()).isNotEmpty();
       assertThat(r.rows().get(0).get("queryid")).isInstanceOf(String.class);
+      assertThat(r.metadata().masked()).isTrue();
+      // masking is on, yet every query id comes back as the server has it
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      try (java.sql.Connection c = with.connect(); java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery(
+              "SELECT queryid::text FROM pg_stat_statements")) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      } catch (java.sql.SQLException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(r.rows()).allSatisfy(x -> assertThat(ids).contains((String) x.get("queryid")));
       assertThat(r.rows().get(0)).containsKeys("calls", "total_exec_ms", "mean_exec_ms", "rows");
       assertThat(r.rows().toString()).doesNotContain(LITERAL);
     }

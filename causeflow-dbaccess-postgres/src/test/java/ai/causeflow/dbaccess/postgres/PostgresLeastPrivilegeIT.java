@@ -35,9 +35,13 @@ class PostgresLeastPrivilegeIT {
     role = "cf_ro_" + ProcessHandle.current().pid();
     db.execute("CREATE SCHEMA billing", "CREATE TABLE public.orders (id int, total int)",
         "INSERT INTO public.orders VALUES (1, 10)", "CREATE TABLE billing.invoices (id int)",
-        "CREATE SCHEMA internal", "CREATE TABLE internal.keys (k text)");
+        "CREATE SCHEMA internal", "CREATE TABLE internal.keys (k text)",
+        "CREATE TABLE public.secret_tokens (t text)", "CREATE TABLE public.secret_2 (t text)",
+        "CREATE TABLE public.secretary (t text)", "CREATE TABLE billing.cards (pan text)",
+        "CREATE VIEW public.secret_view AS SELECT 1 AS x");
     List<String> sql = PostgresRoleSql.statements(role, List.of("public", "billing"),
-        PostgresRoleSql.Options.builder(db.name()).password(Secret.of("pw-1")).build());
+        PostgresRoleSql.Options.builder(db.name()).password(Secret.of("pw-1"))
+            .blockedTables(List.of("public.secret_*", "BILLING.cards")).build());
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       for (String s : sql) {
         st.execute(s);
@@ -138,5 +142,19 @@ class PostgresLeastPrivilegeIT {
     }
     assertThatThrownBy(() -> asRole().createStatement().execute(
         "SELECT * FROM internal.keys")).isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void blockedTablesGetNoSelect() throws SQLException {
+    try (Connection c = asRole(); Statement st = c.createStatement()) {
+      for (String blocked : List.of("public.secret_tokens", "public.secret_2",
+          "public.secret_view", "billing.cards")) {
+        assertThat(sqlState(() -> st.execute("SELECT * FROM " + blocked))).as(blocked)
+            .isEqualTo("42501");
+      }
+      // '_' in a glob is a literal underscore, not LIKE's any-character
+      assertThat(sqlState(() -> st.execute("SELECT * FROM public.secretary"))).isEqualTo("none");
+      assertThat(sqlState(() -> st.execute("SELECT * FROM billing.invoices"))).isEqualTo("none");
+    }
   }
 }

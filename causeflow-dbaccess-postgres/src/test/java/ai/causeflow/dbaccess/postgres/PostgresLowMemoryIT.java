@@ -40,4 +40,29 @@ class PostgresLowMemoryIT {
         .containsPattern("RESULT rows=\\d+ truncated=true by=bytes");
     db.execute("DROP TABLE million");
   }
+
+  /**
+   * A caller's own DataSource (no {@code maxResultBuffer}) and one 100 MB value in a 64 MB heap:
+   * RESULT_TOO_LARGE naming the limit, no OutOfMemoryError (which would end the JVM).
+   */
+  @Test
+  void aCallersPoolWithoutMaxResultBufferCannotRunTheProcessOutOfMemory() throws Exception {
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+    TestDatabase db = server.createDatabase("callerpool");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
+        "-cp", System.getProperty("java.class.path"), CallerPoolMain.class.getName(),
+        server.host(), String.valueOf(server.port()), db.name(), server.user(),
+        server.password()));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out.lines().filter(l -> l.startsWith("RESULT code=RESULT_TOO_LARGE")).toList())
+        .as(out).hasSize(2).allSatisfy(l -> assertThat(l).contains("maxResultBytes (1048576)")
+            .doesNotContain("xxxx").doesNotContain("yyyy"));
+    assertThat(out).contains("RESULT small rows=1").doesNotContain("UNEXPECTED")
+        .doesNotContain("OutOfMemoryError");
+  }
 }

@@ -180,4 +180,98 @@ class PostgresOperationsIT {
         () -> ds(Policy.builder().allowedOperations(Set.of(Operation.of("vacuum"))).build()));
     assertThat(unknown.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
   }
+
+  /** Errors an agent can act on: they name its own mistake and the limit, never a value. */
+  @Test
+  void errorsNameTheCallersIdentifierAndTheLimitButNoValue() {
+    ai.causeflow.dbaccess.core.audit.AuditSink.InMemory audit =
+        ai.causeflow.dbaccess.core.audit.AuditSink.inMemory();
+    PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.create(db.dataSource(),
+        DataSourceSettings.builder("ops").policy(Policy.builder()
+            .statementTimeout(java.time.Duration.ofMillis(300)).build()).auditSink(audit)
+            .build());
+    try (ds) {
+      DbAccessException column = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query("SELECT emial FROM customers").build()));
+      assertThat(column.code()).isEqualTo(ErrorCode.QUERY_FAILED);
+      assertThat(column.driverCode()).contains("42703");
+      assertThat(column.getMessage()).contains("column 'emial' does not exist")
+          .contains("describe_table");
+      assertThat(audit.last().detail()).contains("column 'emial' does not exist");
+
+      DbAccessException function = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query("SELECT lenght(email) FROM customers").build()));
+      assertThat(function.getMessage()).contains("function 'lenght' does not exist");
+
+      // the caller's own identifier is echoed only through the masking stage
+      DbAccessException card = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query("SELECT \"4111111111111111\" FROM customers")
+              .build()));
+      assertThat(card.driverCode()).contains("42703");
+      assertThat(card.getMessage()).doesNotContain("4111111111111111")
+          .contains("****-****-****-****");
+      assertThat(audit.last().detail()).doesNotContain("4111111111111111");
+
+      // a value from the database or the parameters never appears
+      DbAccessException cast = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query("SELECT email::int FROM customers WHERE id = $1")
+              .parameters(List.of(1)).build()));
+      assertThat(cast.code()).isEqualTo(ErrorCode.QUERY_FAILED);
+      assertThat(cast.getMessage()).doesNotContain("c1@example.com").doesNotContain("@");
+
+      DbAccessException malformed = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query("SELECT id FROM customers WHERE").build()));
+      assertThat(malformed.code()).isEqualTo(ErrorCode.QUERY_INVALID);
+      assertThat(malformed.getMessage()).contains("does not parse");
+
+      DbAccessException timeout = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query(
+              "SELECT count(*) FROM orders a, orders b, orders c").build()));
+      assertThat(timeout.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(timeout.getMessage()).contains("statementTimeout (300 ms)");
+    }
+    DbAccessException closed = catchThrowableOfType(DbAccessException.class,
+        () -> ds.execute(QueryRequest.query("SELECT 1").build()));
+    assertThat(closed.code()).isEqualTo(ErrorCode.DATA_SOURCE_CLOSED);
+    assertThat(closed.retryable()).isFalse();
+    assertThat(closed.getMessage()).contains("closed");
+  }
+
+  /**
+   * Both entry points behave the same: a data source built from a configuration file enforces
+   * the resource's policy and masks, whether built from the whole file or from one resource and
+   * default settings (the case a new user tripped over: 1,000 unmasked rows of a blocked table).
+   */
+  @Test
+  void fromConfigAppliesTheResourcePolicyAndMasks() {
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+    ai.causeflow.dbaccess.core.config.DataSourcesConfig config =
+        ai.causeflow.dbaccess.core.config.ConfigLoader.builder()
+            .connection(PostgresConnectionConfig.TYPE, PostgresConnectionConfig::parse).build()
+            .parse("""
+            resources:
+              - id: main-pg
+                type: postgres
+                connection: {host: %s, port: %d, database: %s, user: %s, password: "${PW}",
+                             sslMode: disable}
+                maxRowsPerQuery: 5
+                blockedTables: ["public.secrets"]
+            audit: {output: stderr}
+            """.formatted(server.host(), server.port(), db.name(), server.user()),
+            Map.of("PW", server.password()));
+    ai.causeflow.dbaccess.core.config.ResourceConfig rc = config.resource("main-pg").orElseThrow();
+    for (PostgresReadOnlyDataSource ds : List.of(
+        PostgresReadOnlyDataSource.fromConfig(config, "main-pg"),
+        PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("main-pg").build()))) {
+      try (ds) {
+        QueryResult r = ds.execute(QueryRequest.query("SELECT id, email FROM customers").build());
+        assertThat(r.rowCount()).isEqualTo(5);
+        assertThat(r.metadata().masked()).isTrue();
+        assertThat(r.toString()).doesNotContain("@example.com");
+        DbAccessException blocked = catchThrowableOfType(DbAccessException.class,
+            () -> ds.execute(QueryRequest.query("SELECT * FROM secrets").build()));
+        assertThat(blocked.code()).isEqualTo(ErrorCode.TABLE_NOT_ALLOWED);
+      }
+    }
+  }
 }

@@ -34,6 +34,15 @@ class PostgresQueryValidatorTest {
         .satisfies(e -> assertThat(((DbAccessException) e).code()).isEqualTo(code));
   }
 
+  /** Refused as not a plain read, or as not parseable (both before the database). */
+  private AbstractThrowableAssert<?, ? extends Throwable> refusedOrInvalid(String sql,
+      Policy policy) {
+    return assertThatThrownBy(() -> validator.validate(sql, policy))
+        .isInstanceOf(DbAccessException.class)
+        .satisfies(e -> assertThat(((DbAccessException) e).code()).isIn(ErrorCode.QUERY_BLOCKED,
+            ErrorCode.QUERY_INVALID));
+  }
+
   // --- functions in every position ---
 
   @ParameterizedTest
@@ -162,7 +171,7 @@ class PostgresQueryValidatorTest {
   void typedLiteralsMisreadAsStringAliasesAreRefused(String sql) {
     // JSqlParser 5.3 reads `xml '<x/>'` as a column named xml with the alias '<x/>'; PostgreSQL
     // runs xml_in on the text (verified on 17: the statement was accepted and returned <x/>)
-    refused(sql, open, ErrorCode.QUERY_BLOCKED)
+    refusedOrInvalid(sql, open)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<x", "DOCTYPE"));
   }
 
@@ -284,7 +293,7 @@ class PostgresQueryValidatorTest {
   void textThePostgresqlAndJsqlparserLexersWouldSplitDifferentlyIsRefused(String sql) {
     // PostgreSQL ends identifiers and numbers at '#', '@'...; JSqlParser would read
     // "id#setval" as one function name and miss the call, or "//" as a comment
-    refused(sql, open, ErrorCode.QUERY_BLOCKED);
+    refusedOrInvalid(sql, open);
   }
 
   @ParameterizedTest
@@ -301,10 +310,14 @@ class PostgresQueryValidatorTest {
 
   @Test
   void parseErrorsNameNoLiteral() {
-    refused("SELECT 'secret-value' ++++ FROM WHERE", open, ErrorCode.QUERY_BLOCKED)
-        .hasMessageContaining("not understood").hasMessageNotContaining("secret-value");
-    refused("SELECT 12345 12345 FROM", open, ErrorCode.QUERY_BLOCKED)
+    // a statement that does not parse has its own reason: the caller must fix it
+    refused("SELECT 'secret-value' ++++ FROM WHERE", open, ErrorCode.QUERY_INVALID)
+        .hasMessageContaining("does not parse").hasMessageContaining("not understood")
+        .hasMessageNotContaining("secret-value");
+    refused("SELECT 12345 12345 FROM", open, ErrorCode.QUERY_INVALID)
         .hasMessageNotContaining("12345");
+    refused("SELECT id FROM orders WHERE", open, ErrorCode.QUERY_INVALID)
+        .hasMessageContaining("does not parse");
   }
 
   @Test
@@ -427,7 +440,7 @@ class PostgresQueryValidatorTest {
     Policy p = Policy.builder().blockedTables(List.of("public.secrets")).build();
     assertThatThrownBy(() -> validator.validate(sql, p)).isInstanceOf(DbAccessException.class)
         .satisfies(e -> assertThat(((DbAccessException) e).code()).isIn(
-            ErrorCode.TABLE_NOT_ALLOWED, ErrorCode.QUERY_BLOCKED));
+            ErrorCode.TABLE_NOT_ALLOWED, ErrorCode.QUERY_BLOCKED, ErrorCode.QUERY_INVALID));
     if (!sql.contains("TABLE secrets")) {
       // TABLE x nested in another statement is partly misread by JSqlParser 5.3 and refused as
       // not understood; elsewhere the table rule itself must be what refuses

@@ -20,6 +20,7 @@ import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
+import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import ai.causeflow.dbaccess.core.spi.ValueModel;
 import java.nio.charset.StandardCharsets;
@@ -126,8 +127,14 @@ public abstract class ReadOnlyDataSourceContract {
 
   protected final AuditSink.InMemory audit = AuditSink.inMemory();
 
+  /**
+   * Settings for the contract's checks: masking explicitly off, because most checks compare
+   * values read back with the data set ({@link #defaultSettingsMaskAndRecordIt} covers the
+   * default).
+   */
   protected DataSourceSettings settings(Policy policy) {
-    return DataSourceSettings.builder("contract").policy(policy).auditSink(audit).build();
+    return DataSourceSettings.builder("contract").policy(policy).masking(Masking.none())
+        .auditSink(audit).build();
   }
 
   protected DataSourceSettings settings() {
@@ -165,6 +172,18 @@ public abstract class ReadOnlyDataSourceContract {
       assertThat(((Number) r.rows().get(49).get("id")).longValue()).isEqualTo(50L);
       assertThat(r.metadata().resourceId()).isEqualTo("contract");
       assertThat(r.metadata().masked()).isFalse();
+    }
+  }
+
+  @Test
+  void defaultSettingsMaskAndRecordIt() {
+    try (ReadOnlyDataSource ds = createDataSource(DataSourceSettings.builder("contract")
+        .auditSink(audit).build())) {
+      QueryResult r = query(ds, selectAllItems(), null);
+      assertThat(r.metadata().masked()).isTrue();
+      assertThat(r.rows().get(0).get("email")).isNotEqualTo(ContractDataset.email(1));
+      assertThat(r.toString()).doesNotContain(ContractDataset.email(1));
+      assertThat(audit.last().masked()).isTrue();
     }
   }
 
@@ -436,9 +455,13 @@ public abstract class ReadOnlyDataSourceContract {
     ReadOnlyDataSource ds = createDataSource(settings());
     ds.close();
     ds.close(); // idempotent
-    assertThatThrownBy(() -> query(ds, selectAllItems(), null))
-        .extracting(e -> ((DbAccessException) e).code())
-        .isEqualTo(ErrorCode.CONNECTION_FAILED);
+    // use after close is the caller's programming error: a distinct code, never retryable
+    DbAccessException e = catchThrowableOfType(DbAccessException.class,
+        () -> query(ds, selectAllItems(), null));
+    assertThat(e.code()).isEqualTo(ErrorCode.DATA_SOURCE_CLOSED);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("closed");
+    assertThat(ds.health().error()).isEqualTo(ErrorCode.DATA_SOURCE_CLOSED);
   }
 
   // ---- the SPI guarantees (value model, schema shape, ownership, redaction, column policy) ----

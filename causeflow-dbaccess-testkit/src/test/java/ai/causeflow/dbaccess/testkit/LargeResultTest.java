@@ -11,6 +11,7 @@ import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
+import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.internal.ResultCollector;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
@@ -57,7 +58,7 @@ class LargeResultTest {
 
   static ReadOnlyDataSource ds(@Nullable Executor executor, MaskingStage masking, Policy policy) {
     return ReadOnlyDataSource.of(BACKEND, DataSourceSettings.builder("large").policy(policy)
-        .masking(masking).resultExecutor(executor).build());
+        .masking(masking).auditSink(AuditSink.discard()).resultExecutor(executor).build());
   }
 
   static Policy policy(long maxBytes) {

@@ -13,6 +13,7 @@ import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
+import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.internal.ResultCollector;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.spi.Backend;
@@ -132,7 +133,7 @@ class LazyValueTest {
   static QueryResult run(Backend backend, @Nullable Executor executor, int limit) {
     return ReadOnlyDataSource.of(backend, DataSourceSettings.builder("lazy")
         .policy(Policy.builder().maxRowsPerQuery(50_000).build()).masking(Masking.defaults())
-        .resultExecutor(executor).build())
+        .auditSink(AuditSink.discard()).resultExecutor(executor).build())
         .execute(QueryRequest.query(LargeResultTest.ALL).limit(limit).build());
   }
 

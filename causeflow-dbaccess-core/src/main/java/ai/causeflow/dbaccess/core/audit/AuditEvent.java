@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * @param executionMs wall time of the request
  * @param statementFingerprint 16 hex digits identifying the redacted statement, or null
  * @param statement the statement with literals replaced and masking applied, or null
+ * @param masked whether the data source's masking stage was on; {@code false} records an explicit
+ *     opt-out ({@code Masking.none()})
  */
 public record AuditEvent(
     Instant time,
@@ -47,7 +49,18 @@ public record AuditEvent(
     Map<String, Integer> patternsApplied,
     long executionMs,
     @Nullable String statementFingerprint,
-    @Nullable String statement) {
+    @Nullable String statement,
+    boolean masked) {
+
+  /** An event from a masking data source (or one that carries no data). */
+  public AuditEvent(Instant time, @Nullable String requestId, @Nullable String resourceId,
+      @Nullable String operation, AuditOutcome outcome, @Nullable ErrorCode reason,
+      @Nullable String detail, int rowCount, boolean truncated, int maskedFieldCount,
+      Map<String, Integer> patternsApplied, long executionMs,
+      @Nullable String statementFingerprint, @Nullable String statement) {
+    this(time, requestId, resourceId, operation, outcome, reason, detail, rowCount, truncated,
+        maskedFieldCount, patternsApplied, executionMs, statementFingerprint, statement, true);
+  }
 
   public AuditEvent {
     Objects.requireNonNull(time, "time");

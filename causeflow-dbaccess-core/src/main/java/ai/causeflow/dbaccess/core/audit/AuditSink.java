@@ -23,7 +23,17 @@ public interface AuditSink {
   /** Records one event; throws if it could not be recorded. */
   void record(AuditEvent event);
 
-  /** A sink that drops everything; for tests and for callers who audit elsewhere. */
+  /**
+   * JSON lines ({@link JsonLinesAuditSink#toJsonLine}) on the process's current standard error;
+   * the default sink of every data source. Standard error, because standard output is often a
+   * program's data channel (a stdio protocol, a pipe) and an audit that goes nowhere by default
+   * would be a silent gap.
+   */
+  static AuditSink standardError() {
+    return JsonLinesAuditSink.STDERR;
+  }
+
+  /** A sink that drops everything; an explicit opt-out for callers who audit elsewhere. */
   static AuditSink discard() {
     return event -> {};
   }

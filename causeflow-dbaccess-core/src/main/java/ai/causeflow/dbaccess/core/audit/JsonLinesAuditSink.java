@@ -20,7 +20,8 @@ import java.util.Objects;
  * <pre>{@code
  * {"time":"2026-11-29T10:00:00.123Z","level":"warn","msg":"request refused","requestId":"r-1",
  *  "resourceId":"main-pg","operation":"query","outcome":"REFUSED","reason":"QUERY_BLOCKED",
- *  "detail":"...","rowCount":0,"truncated":false,"maskedFieldCount":0,"patternsApplied":{},
+ *  "detail":"...","rowCount":0,"truncated":false,"masked":true,"maskedFieldCount":0,
+ *  "patternsApplied":{},
  *  "executionMs":2,"fingerprint":"9f2c...","statement":"SELECT * FROM t WHERE id = ?"}
  * }</pre>
  *
@@ -41,6 +42,47 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   private JsonLinesAuditSink(OutputStream out, boolean closeOut) {
     this.out = Objects.requireNonNull(out, "out");
     this.closeOut = closeOut;
+  }
+
+  /** Standard error, looked up at each record so that {@code System.setErr} is followed. */
+  static final AuditSink STDERR = event -> toPrintStream(System.err, event);
+
+  /**
+   * Writes one line to a print stream; a print stream swallows I/O errors, so its error flag is
+   * checked: an audit line that could not be written is a failure of the sink (under
+   * {@code FAIL_CLOSED} the result is withheld).
+   */
+  static void toPrintStream(java.io.PrintStream out, AuditEvent event) {
+    byte[] line = toJsonLine(event);
+    out.write(line, 0, line.length);
+    if (out.checkError()) {
+      throw new UncheckedIOException("audit write failed", new IOException("stream error"));
+    }
+  }
+
+  /** Standard output, looked up at each record, checked like {@link #STDERR}. */
+  public static AuditSink standardOutput() {
+    return event -> toPrintStream(System.out, event);
+  }
+
+  /**
+   * Appends each event to a file, creating it if needed; the file is opened and closed for each
+   * line, so nothing is left open (suits a data source built from a configuration file; for high
+   * request rates prefer {@link #toFile}).
+   */
+  public static AuditSink appendingTo(Path file) {
+    Objects.requireNonNull(file, "file");
+    return event -> {
+      byte[] line = toJsonLine(event);
+      synchronized (JsonLinesAuditSink.class) {
+        try (OutputStream o = Files.newOutputStream(file, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+          o.write(line);
+        } catch (IOException e) {
+          throw new UncheckedIOException("audit write failed", e);
+        }
+      }
+    };
   }
 
   /** Writes to a stream the caller owns (not closed by {@link #close()}). */
@@ -87,6 +129,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
       g.writeStringField("detail", e.detail());
       g.writeNumberField("rowCount", e.rowCount());
       g.writeBooleanField("truncated", e.truncated());
+      g.writeBooleanField("masked", e.masked());
       g.writeNumberField("maskedFieldCount", e.maskedFieldCount());
       g.writeObjectFieldStart("patternsApplied");
       for (Map.Entry<String, Integer> p : e.patternsApplied().entrySet()) {

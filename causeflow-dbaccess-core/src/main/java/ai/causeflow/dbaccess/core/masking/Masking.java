@@ -1,6 +1,8 @@
 package ai.causeflow.dbaccess.core.masking;
 
 import ai.causeflow.dbaccess.core.Column;
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.config.ConfigException;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
@@ -45,6 +47,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Masking implements MaskingStage {
   private static final Masking DEFAULTS = builder().build();
+  private static final Masking NONE = builder().enabled(false).build();
 
   private final boolean enabled;
   private final List<String> detectorNames;
@@ -86,6 +89,14 @@ public final class Masking implements MaskingStage {
   }
 
   /**
+   * Masking off: rows pass unchanged and results report {@code masked=false}, as does every
+   * audit event. The explicit opt-out from the default of every data source.
+   */
+  public static Masking none() {
+    return NONE;
+  }
+
+  /**
    * The stage described by a {@code masking:} configuration block.
    *
    * @throws ConfigException (code {@code CONFIG_INVALID}) naming the key when the block is
@@ -94,9 +105,8 @@ public final class Masking implements MaskingStage {
   public static Masking from(MaskingConfig config) {
     Objects.requireNonNull(config, "config");
     Builder b = builder().enabled(config.enabled());
-    config.detectors().forEach((name, on) -> {
-      check("masking.detectors." + name, () -> b.detector(name, on));
-    });
+    config.detectors().forEach((name, on) ->
+        check("masking.detectors." + name, () -> b.detector(name, on)));
     config.strategies().forEach((name, st) -> check("masking.strategies." + name,
         () -> b.strategy(name, Strategy.of(st))));
     for (int i = 0; i < config.patterns().size(); i++) {
@@ -112,7 +122,7 @@ public final class Masking implements MaskingStage {
     }
     try {
       return b.build();
-    } catch (IllegalArgumentException e) {
+    } catch (DbAccessException e) {
       throw new ConfigException(e.getMessage().contains("tokeniz") ? "masking.tokenizationKey"
           : "masking", e.getMessage());
     }
@@ -121,9 +131,14 @@ public final class Masking implements MaskingStage {
   private static void check(String path, Runnable r) {
     try {
       r.run();
-    } catch (IllegalArgumentException e) {
+    } catch (DbAccessException e) {
       throw new ConfigException(path, e.getMessage());
     }
+  }
+
+  /** Every builder error is the library's one coded exception ({@code CONFIG_INVALID}). */
+  private static DbAccessException invalid(String message) {
+    return new DbAccessException(ErrorCode.CONFIG_INVALID, message);
   }
 
   public static Builder builder() {
@@ -224,11 +239,15 @@ public final class Masking implements MaskingStage {
     public Builder pattern(String name, String regex, String replacement) {
       Objects.requireNonNull(name, "name");
       if (Detectors.NAMES.contains(name) || !patternNames.add(name)) {
-        throw new IllegalArgumentException("duplicate pattern name '" + name
+        throw invalid("duplicate pattern name '" + name
             + "' (also a detector or an earlier pattern)");
       }
       // compile now so that a bad pattern fails here, naming it
-      new CustomPattern(name, regex, replacement, maxPatternInput, patternStepsPerChar);
+      try {
+        new CustomPattern(name, regex, replacement, maxPatternInput, patternStepsPerChar);
+      } catch (IllegalArgumentException e) {
+        throw invalid(e.getMessage());
+      }
       patterns.add(new String[] {name, regex, replacement});
       return this;
     }
@@ -239,7 +258,11 @@ public final class Masking implements MaskingStage {
      * The first matching rule wins.
      */
     public Builder columnRule(String glob, Strategy action) {
-      Glob.of(glob);
+      try {
+        Glob.of(Objects.requireNonNull(glob, "glob"));
+      } catch (IllegalArgumentException e) {
+        throw invalid("column rule: " + e.getMessage());
+      }
       columns.put(glob, Objects.requireNonNull(action, "action"));
       return this;
     }
@@ -248,7 +271,7 @@ public final class Masking implements MaskingStage {
     public Builder tokenizationKey(Secret key) {
       Objects.requireNonNull(key, "key");
       if (key.reveal().length() < 16) {
-        throw new IllegalArgumentException("tokenization key must be at least 16 characters");
+        throw invalid("tokenization key must be at least 16 characters");
       }
       this.key = key;
       return this;
@@ -261,7 +284,7 @@ public final class Masking implements MaskingStage {
      */
     public Builder patternBudget(int maxInputChars, long stepsPerChar) {
       if (maxInputChars < 1 || stepsPerChar < 1) {
-        throw new IllegalArgumentException("pattern budget must be positive");
+        throw invalid("pattern budget must be positive");
       }
       this.maxPatternInput = maxInputChars;
       this.patternStepsPerChar = stepsPerChar;
@@ -273,15 +296,19 @@ public final class Masking implements MaskingStage {
           || strategies.entrySet().stream().anyMatch(e -> e.getValue() == Strategy.TOKENIZE
               && switches.getOrDefault(e.getKey(), !MaskingConfig.OFF_BY_DEFAULT.contains(e.getKey())));
       if (enabled && tokenizes && key == null) {
-        throw new IllegalArgumentException(
+        throw invalid(
             "a tokenization key is required when any strategy or column action is tokenize");
       }
-      return new Masking(this);
+      try {
+        return new Masking(this);
+      } catch (IllegalArgumentException e) {
+        throw invalid(e.getMessage());
+      }
     }
 
     private static void known(String name) {
       if (!Detectors.NAMES.contains(name)) {
-        throw new IllegalArgumentException("unknown detector '" + name + "' (known: "
+        throw invalid("unknown detector '" + name + "' (known: "
             + String.join(", ", Detectors.NAMES) + ")");
       }
     }

@@ -29,14 +29,19 @@ public enum Strategy {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses a configuration spelling. */
+  /**
+   * Parses a configuration spelling.
+   *
+   * @throws ai.causeflow.dbaccess.core.DbAccessException ({@code CONFIG_INVALID}) for any other
+   */
   public static Strategy of(String name) {
     for (Strategy s : values()) {
       if (s.configName().equals(name)) {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown strategy '" + name
+    throw new ai.causeflow.dbaccess.core.DbAccessException(
+        ai.causeflow.dbaccess.core.ErrorCode.CONFIG_INVALID, "unknown strategy '" + name
         + "' (allowed: redact, partial, tokenize, drop)");
   }
 }

@@ -25,9 +25,18 @@ class MaskingCorpusTest {
   /** Positives run with every detector on, negatives with the shipped defaults. */
   private static final Masking ALL = Masking.builder().enable("ipv4", "ipv6").build();
 
-  record Line(boolean positive, String detector, String format, String secret, String text) {}
+  record Line(String kind, String detector, String format, String secret, String text) {
+    boolean positive() {
+      return kind.equals("pos");
+    }
+  }
 
+  /** The main corpus: {@code pos} and {@code neg} lines. */
   static List<Line> corpus() throws IOException {
+    return all().stream().filter(l -> l.kind().equals("pos") || l.kind().equals("neg")).toList();
+  }
+
+  static List<Line> all() throws IOException {
     List<Line> out = new ArrayList<>();
     try (InputStream in = Objects.requireNonNull(
         MaskingCorpusTest.class.getResourceAsStream("/masking/corpus.tsv"))) {
@@ -36,7 +45,7 @@ class MaskingCorpusTest {
           continue;
         }
         String[] f = l.split("\t", -1);
-        out.add(new Line(f[0].equals("pos"), f[1], f[2], unescape(f[3]), unescape(f[4])));
+        out.add(new Line(f[0], f[1], f[2], unescape(f[3]), unescape(f[4])));
       }
     }
     return out;
@@ -102,6 +111,137 @@ class MaskingCorpusTest {
     assertThat(misses).as("missed positives").isEmpty();
     assertThat(falsePositives).as("false positives").isEmpty();
     assertThat(recall).containsOnlyKeys(ai.causeflow.dbaccess.core.config.MaskingConfig.DETECTORS);
+  }
+
+  /**
+   * 19-digit PANs and 19-digit identifiers in the same contexts ({@code pan19}/{@code id19} lines).
+   * The rule: a bare 19-digit run in text is a card when its prefix is a 19-digit issuer's and it
+   * passes Luhn, unless a label names it an id; a typed number of 17+ digits is never a card.
+   */
+  @Test
+  void nineteenDigitPansInTextAreMaskedAndTypedIdsStayIntact() throws IOException {
+    Map<String, int[]> panByContext = new TreeMap<>(); // context -> {detected, total}
+    Map<String, int[]> idByContext = new TreeMap<>(); // context -> {false positives, total}
+    Map<String, int[]> advByContext = new TreeMap<>(); // the adversarial ids, same shape
+    Map<String, int[]> idByKindUnlabelled = new TreeMap<>();
+    Map<String, int[]> typed = new TreeMap<>(); // type -> {false positives, total}
+    // a custom pattern makes every number reach the masker as text: the rule must still hold
+    Masking withPattern = Masking.builder().pattern("employee-id", "EMP-\\d{6}", "EMP-******")
+        .build();
+    List<String> missedPans = new ArrayList<>();
+    for (Line l : all()) {
+      String context = l.format().substring(l.format().indexOf(" @ ") + 3);
+      boolean labelled = context.startsWith("labelled id");
+      MaskingStats st = new MaskingStats();
+      String out = Masking.defaults().maskText(l.text(), st);
+      if (l.kind().equals("pan19")) {
+        boolean found = !out.contains(l.secret()) && st.patternsApplied().containsKey("credit_card");
+        int[] r = panByContext.computeIfAbsent(context, k -> new int[2]);
+        r[1]++;
+        r[0] += found ? 1 : 0;
+        if (!found && !labelled) {
+          missedPans.add(l.text());
+        }
+        if (context.equals("bare")) {
+          // a PAN in a text column is text, whatever the column is called (unless it names an id)
+          Map<String, Object> row = new java.util.HashMap<>(Map.of("card_number", l.secret()));
+          Object masked = Masking.defaults().maskRow(List.of(new ai.causeflow.dbaccess.core.Column(
+              "card_number", "text")), row, new MaskingStats()).get("card_number");
+          int[] t = typed.computeIfAbsent("PAN in a text column (recall)", k -> new int[2]);
+          t[1]++;
+          t[0] += masked.equals(l.secret()) ? 0 : 1;
+        }
+      } else if (l.kind().equals("id19")) {
+        boolean fp = out != l.text();
+        boolean adversarial = l.format().startsWith("Luhn-valid");
+        int[] n = (adversarial ? advByContext : idByContext).computeIfAbsent(context,
+            k -> new int[2]);
+        n[1]++;
+        n[0] += fp ? 1 : 0;
+        if (!labelled) {
+          int[] k = idByKindUnlabelled.computeIfAbsent(
+              l.format().substring(0, l.format().indexOf(" @ ")), x -> new int[2]);
+          k[1]++;
+          k[0] += fp ? 1 : 0;
+        }
+        if (context.equals("bare")) {
+          java.math.BigInteger big = new java.math.BigInteger(l.secret());
+          List<Object> values = new ArrayList<>(List.of(big, new java.math.BigDecimal(big)));
+          if (big.bitLength() < 64) {
+            values.add(big.longValue());
+          }
+          // a 64-bit id sent as a string, as the DBA reads send pg_stat_statements.queryid
+          values.add(l.secret());
+          for (Object v : values) {
+            for (Masking m : List.of(Masking.defaults(), withPattern)) {
+              String col = v instanceof String ? "queryid" : "v";
+              Map<String, Object> row = new java.util.HashMap<>(Map.of(col, v));
+              Object masked = m.maskRow(List.of(new ai.causeflow.dbaccess.core.Column(col,
+                  v instanceof String ? "text" : "int8")), row, new MaskingStats()).get(col);
+              int[] t = typed.computeIfAbsent(v instanceof String ? "String under an id-named"
+                  + " column (queryid)" : v.getClass().getSimpleName(), k -> new int[2]);
+              t[1]++;
+              t[0] += masked == v ? 0 : 1;
+            }
+          }
+        }
+      }
+    }
+    StringBuilder b = new StringBuilder("| context | 19-digit PANs | masked | recall |"
+        + " 19-digit ids (query, snowflake, ns) | masked | Luhn-valid ids with a card prefix"
+        + " | masked |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String ctx : panByContext.keySet()) {
+      int[] r = panByContext.get(ctx);
+      int[] n = idByContext.get(ctx);
+      int[] a = advByContext.get(ctx);
+      b.append(String.format(java.util.Locale.ROOT,
+          "| %s | %d | %d | %.1f%% | %d | %d (%.1f%%) | %d | %d (%.1f%%) |%n", ctx, r[1], r[0],
+          100.0 * r[0] / r[1], n[1], n[0], 100.0 * n[0] / n[1], a[1], a[0], 100.0 * a[0] / a[1]));
+    }
+    // a larger sample of random positive 64-bit ids (pg_stat_statements query ids) in text
+    java.util.Random rnd = new java.util.Random(20261204);
+    int sample = 100_000;
+    int sampled = 0;
+    int sampleFp = 0;
+    while (sampled < sample) {
+      long v = rnd.nextLong() & Long.MAX_VALUE;
+      if (v < 1_000_000_000_000_000_000L) {
+        continue;
+      }
+      sampled++;
+      String text = "customer " + v + " updated";
+      sampleFp += Masking.defaults().maskText(text, new MaskingStats()) != text ? 1 : 0;
+    }
+    double sampleRate = 100.0 * sampleFp / sample;
+    b.append("\n| 19-digit id kind, in unlabelled text | values | false positives |\n|---|---:|---:|\n");
+    idByKindUnlabelled.forEach((k, n) -> b.append(String.format(java.util.Locale.ROOT,
+        "| %s | %d | %d (%.1f%%) |%n", k, n[1], n[0], 100.0 * n[0] / n[1])));
+    b.append(String.format(java.util.Locale.ROOT, "| random positive 64-bit id, sample of %d"
+        + " (seeded) in a log line | %d | %d (%.2f%%) |%n", sample, sample, sampleFp, sampleRate));
+    b.append("\n| row value | values | masked |\n|---|---:|---:|\n");
+    typed.forEach((k, n) -> b.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d |%n",
+        k, n[1], n[0])));
+    Path target = Path.of("target");
+    if (Files.isDirectory(target)) {
+      Files.writeString(target.resolve("masking-19-digit-report.md"), b.toString());
+    }
+    assertThat(missedPans).as("19-digit PANs left in unlabelled text").isEmpty();
+    idByContext.forEach((ctx, n) -> {
+      if (ctx.startsWith("labelled id")) {
+        assertThat(n[0]).as("ids masked under the label " + ctx).isZero();
+      }
+    });
+    int[] panColumn = typed.remove("PAN in a text column (recall)");
+    assertThat(panColumn[0]).as("PANs masked in a text column").isEqualTo(panColumn[1]);
+    assertThat(typed).containsOnlyKeys("BigInteger", "BigDecimal", "Long",
+        "String under an id-named column (queryid)");
+    typed.forEach((k, n) -> assertThat(n[0]).as("typed " + k + " ids masked").isZero());
+    // the identifiers real systems issue today never look like a card; only random 64-bit ids
+    // with a card prefix (and adversarial Luhn-valid ones) can, in unlabelled text
+    assertThat(idByKindUnlabelled.get("snowflake id")[0]).isZero();
+    assertThat(idByKindUnlabelled.get("nanosecond timestamp")[0]).isZero();
+    // expected: 30% of them start like a 19-digit card, one in ten of those passes Luhn
+    assertThat(sampleRate).as("random query ids masked in text").isBetween(1.0, 5.0);
   }
 
   private static void writeReport(Map<String, int[]> recall, Map<String, int[]> negatives)

@@ -1,9 +1,12 @@
 package ai.causeflow.dbaccess.core.masking;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.causeflow.dbaccess.core.Column;
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.config.Secret;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -367,18 +370,34 @@ class MaskingTest {
 
   @Test
   void builderRejectsUnknownDetectorsBadPatternsAndTokenizeWithoutKey() {
-    assertThatThrownBy(() -> Masking.builder().disable("passport"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("passport");
-    assertThatThrownBy(() -> Masking.builder().pattern("bad", "(unclosed", "x"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad'");
-    assertThatThrownBy(() -> Masking.builder().pattern("email", "x", "y"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
-    assertThatThrownBy(() -> Masking.builder().strategy("email", Strategy.TOKENIZE).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenization key");
-    assertThatThrownBy(() -> Masking.builder().columnRule("x", Strategy.TOKENIZE).build())
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Masking.builder().tokenizationKey(Secret.of("short")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("short");
+    assertCoded(() -> Masking.builder().disable("passport"), "passport");
+    assertCoded(() -> Masking.builder().enable("emails"), "unknown detector 'emails'");
+    assertCoded(() -> Masking.builder().pattern("bad", "(unclosed", "x"), "'bad'");
+    assertCoded(() -> Masking.builder().pattern("email", "x", "y"), "duplicate");
+    assertCoded(() -> Masking.builder().strategy("email", Strategy.TOKENIZE).build(),
+        "tokenization key");
+    assertCoded(() -> Masking.builder().columnRule("x", Strategy.TOKENIZE).build(),
+        "tokenization key");
+    assertCoded(() -> Masking.builder().columnRule("", Strategy.REDACT), "column rule");
+    assertCoded(() -> Masking.builder().patternBudget(0, 1), "pattern budget");
+    assertCoded(() -> Strategy.of("mask"), "unknown strategy 'mask'");
+    assertThatThrownBy(() -> Masking.builder().tokenizationKey(Secret.of("short-secret")))
+        .isInstanceOf(DbAccessException.class).hasMessageNotContaining("short-secret");
+  }
+
+  private static void assertCoded(org.assertj.core.api.ThrowableAssert.ThrowingCallable call,
+      String text) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(DbAccessException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID))
+        .hasMessageContaining(text);
+  }
+
+  @Test
+  void noneIsAnExplicitOptOut() {
+    Map<String, Object> r = row("email", "ana@example.com");
+    assertThat(Masking.none().enabled()).isFalse();
+    assertThat(Masking.none().maskRow(COLS, r, new MaskingStats())).isSameAs(r);
+    assertThat(Masking.defaults().enabled()).isTrue();
   }
 
   @Test

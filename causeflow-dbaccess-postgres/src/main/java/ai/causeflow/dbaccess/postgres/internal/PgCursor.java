@@ -118,7 +118,7 @@ final class PgCursor implements RowCursor {
       if (SqlErrors.isFatal(e)) {
         session.markBroken();
       }
-      DbAccessException mapped = SqlErrors.map(e, "executing the statement");
+      DbAccessException mapped = SqlErrors.map(e, "executing the statement", sql);
       session.close();
       throw mapped;
     } catch (RuntimeException e) {

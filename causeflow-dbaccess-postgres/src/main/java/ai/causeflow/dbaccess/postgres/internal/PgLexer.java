@@ -332,7 +332,7 @@ public final class PgLexer {
             String delim = s.substring(i, tagEnd);
             int close = s.indexOf(delim, tagEnd);
             if (close < 0) {
-              throw blocked("unterminated dollar-quoted string");
+              throw invalid("unterminated dollar-quoted string");
             }
             i = close + delim.length();
             kind = Kind.DOLLAR_STRING;
@@ -382,7 +382,7 @@ public final class PgLexer {
         i++;
       }
     }
-    throw blocked("unterminated /* comment");
+    throw invalid("unterminated /* comment");
   }
 
   /** End (exclusive) of a single-quoted body starting at {@code i}, after the opening quote. */
@@ -402,7 +402,7 @@ public final class PgLexer {
         i++;
       }
     }
-    throw blocked("unterminated quoted string");
+    throw invalid("unterminated quoted string");
   }
 
   private static int identEnd(String s, int i) {
@@ -418,7 +418,7 @@ public final class PgLexer {
         i++;
       }
     }
-    throw blocked("unterminated quoted identifier");
+    throw invalid("unterminated quoted identifier");
   }
 
   /** End of {@code $tag$} starting at {@code i}, or -1 when it is not a dollar-quote opener. */
@@ -482,6 +482,11 @@ public final class PgLexer {
 
   static boolean isIdentCont(char c) {
     return isIdentStart(c) || isDigit(c) || c == '$';
+  }
+
+  /** A statement that does not lex: {@link ErrorCode#QUERY_INVALID}, the caller must fix it. */
+  static DbAccessException invalid(String why) {
+    return new DbAccessException(ErrorCode.QUERY_INVALID, "statement does not parse: " + why);
   }
 
   static DbAccessException blocked(String why) {

@@ -45,8 +45,8 @@ public final class Detectors {
     return Email.INSTANCE;
   }
 
-  /** 13-19 digits, bare (13-16) or in 4-digit groups / 4-6-5 / 4-6-4 with spaces or dashes;
-   * issuer digit 3-6 or 2221-2720; Luhn-valid; never a signed number. */
+  /** 13-19 digits, bare (13-16 and 19, unless labelled an id) or in 4-digit groups / 4-6-5 /
+   * 4-6-4 with spaces or dashes; issuer digit 3-6 or 2221-2720; Luhn-valid; never signed. */
   public static Detector creditCard() {
     return Card.INSTANCE;
   }
@@ -122,6 +122,19 @@ public final class Detectors {
 
   // ---------------------------------------------------------------- shared rules
 
+  /**
+   * Whether a column or JSON key names an identifier (its last {@code _}/{@code .}-separated
+   * part is an id label such as {@code queryid}, {@code id}, {@code ts_ns}, or it ends in a
+   * camel-case {@code Id}): a digits-only value under it is an id, as after such a label in text.
+   */
+  public static boolean identifierKey(String key) {
+    int start = key.length();
+    while (start > 0 && Chars.alnum(key.charAt(start - 1))) {
+      start--;
+    }
+    return Card.identifierWord(key, start, key.length());
+  }
+
   private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   private static final String DIGITS = "0123456789";
 
@@ -154,9 +167,12 @@ public final class Detectors {
       }
       int run = Chars.digitRun(s, from, end);
       if (run >= 13) {
-        // Bare runs of 17-19 digits are identifiers (snowflake ids, query ids, nanosecond times):
-        // real cards of that length are printed grouped.
-        return run <= 16 && bareIssuer(s, from, run) && Checksums.luhn(s, from, from + run)
+        // Bare runs of 17-18 digits are identifiers (snowflake ids, nanosecond times). A bare
+        // 19-digit run in text is a card (Visa, Maestro, UnionPay, Discover and JCB issue 19-digit
+        // PANs) unless a label names it an identifier (queryid=..., "id": ...); typed numbers of
+        // 17+ digits never reach the detectors (ValueMasker), so bigint ids stay intact.
+        boolean length = run <= 16 || (run == 19 && !identifierLabel(s, from));
+        return length && bareIssuer(s, from, run) && Checksums.luhn(s, from, from + run)
             ? from + run : -1;
       }
       if (run != 4 || from + 4 >= end) {
@@ -209,8 +225,49 @@ public final class Detectors {
         case 13 -> c0 == '4';
         case 14 -> c0 == '3' && (c1 == '0' || c1 == '6' || c1 == '8');
         case 15 -> c0 == '3' && (c1 == '4' || c1 == '7');
+        // 19: Visa 4, Maestro 50 and 56-58, Discover/UnionPay/Maestro 6, JCB 35
+        case 19 -> c0 == '4' || c0 == '6' || (c0 == '3' && c1 == '5')
+            || (c0 == '5' && (c1 == '0' || (c1 >= '6' && c1 <= '8')));
         default -> true;
       };
+    }
+
+    /** Label words that name the number after them an identifier, not a card. */
+    private static final java.util.Set<String> ID_LABELS = java.util.Set.of("id", "ids", "pid",
+        "xid", "queryid", "snowflake", "ts", "ns", "nanos", "time", "timestamp", "seq", "lsn",
+        "offset");
+
+    /**
+     * Whether the word just before {@code from} (skipping up to three of {@code = : " ' space})
+     * is an identifier label: the last {@code _}-separated part is one of {@link #ID_LABELS} in
+     * any case ({@code queryid=}, {@code "query_id": }, {@code snowflake }, {@code ts_ns=}), or
+     * it ends in a camel-case {@code Id}/{@code ID} ({@code userId=}).
+     */
+    private static boolean identifierLabel(CharSequence s, int from) {
+      int i = from - 1;
+      int skipped = 0;
+      while (i >= 0 && skipped < 3 && " =:\"'".indexOf(s.charAt(i)) >= 0) {
+        i--;
+        skipped++;
+      }
+      int end = i + 1;
+      while (i >= 0 && end - i <= 32 && Chars.alnum(s.charAt(i))) {
+        i--;
+      }
+      return identifierWord(s, i + 1, end);
+    }
+
+    /** The word {@code s[start, end)} (letters and digits) is an identifier label. */
+    static boolean identifierWord(CharSequence s, int start, int end) {
+      if (end - start < 2) {
+        return false;
+      }
+      if (end - start > 2 && s.charAt(end - 2) == 'I' && (s.charAt(end - 1) == 'd'
+          || s.charAt(end - 1) == 'D') && Chars.lower(s.charAt(end - 3))) {
+        return true;
+      }
+      return ID_LABELS.contains(
+          s.subSequence(start, end).toString().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Major industry identifier of a payment card: 3-6, or the 2221-2720 Mastercard range. */

@@ -213,7 +213,12 @@ public final class ValueMasker {
     }
     if (v instanceof Number num) {
       String digits = numberText(num);
-      return digits == null ? v : leaf(v, digits, stats);
+      if (digits == null) {
+        return v;
+      }
+      // A typed integer of 17+ digits is an identifier (query id, snowflake id, nanosecond
+      // time): only custom patterns see it, never the card detector that text goes through.
+      return typedIdentifier(digits) ? patternsOnly(v, digits, stats) : leaf(v, digits, stats);
     }
     if (v instanceof Map<?, ?> m) {
       return map(m, path, qualified, depth, stats);
@@ -278,6 +283,11 @@ public final class ValueMasker {
       // "tokens" no, but "token": ["t1", "t2"] (a list or a DynamoDB string set) yes
       return secretElements(key, c, path, qualified, depth, stats);
     }
+    if (v instanceof String str && typedIdentifier(str) && Detectors.identifierKey(key)) {
+      // a 64-bit id sent as a string (JSON cannot carry it as a number): the DBA reads' queryid,
+      // {"order_id": "..."}; under an id-named key it is an id, as after an id label in text
+      return patternsOnly(v, str, stats);
+    }
     return value(v, path, qualified, depth, stats);
   }
 
@@ -307,6 +317,28 @@ public final class ValueMasker {
       return r;
     }
     String s = patterns((String) r, stats);
+    if (s == text) {
+      return original;
+    }
+    stats.fieldMasked();
+    return s;
+  }
+
+  private static boolean typedIdentifier(String digits) {
+    int from = digits.startsWith("-") ? 1 : 0;
+    if (digits.length() - from < 17) {
+      return false;
+    }
+    for (int i = from; i < digits.length(); i++) {
+      if (!Chars.digit(digits.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Object patternsOnly(Object original, String text, MaskingStats stats) {
+    String s = patterns(text, stats);
     if (s == text) {
       return original;
     }

@@ -1,41 +1,32 @@
 package ai.causeflow.dbaccess.examples.quickstart;
 
+// README-BEGIN
 import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
-import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
-import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.postgres.PostgresReadOnlyDataSource;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 
-/**
- * The README's quickstart, verbatim between the {@code README} markers, compiled by the build and
- * run against an embedded PostgreSQL by {@code QuickstartIT}.
- *
- * <p>Thread-safety: stateless.
- */
 public final class Quickstart {
   private Quickstart() {}
 
-  /** Customers created in the last hour, masked; or the refusal's code. */
-  public static Object recentCustomers(DataSource myDataSource, OutputStream auditOut) {
-    // README-BEGIN
+  /** Customers created in the last hour, masked and audited; or the refusal's code. */
+  public static Object recentCustomers(DataSource myDataSource) {
     Policy policy = Policy.builder()
         .allowedTables(List.of("public.*"))
         .blockedColumns(List.of("public.customers.password_hash"))
         .maxRowsPerQuery(200)
         .statementTimeout(Duration.ofSeconds(10))
         .build();
+    // Safe by default: masks with the default detectors and writes one audit line (JSON) per
+    // request to stderr; .masking(...) and .auditSink(...) change that explicitly.
     DataSourceSettings settings = DataSourceSettings.builder("main-pg")
         .policy(policy)
-        .masking(Masking.defaults())
-        .auditSink(JsonLinesAuditSink.toStream(auditOut))
         .build();
 
     try (ReadOnlyDataSource db = PostgresReadOnlyDataSource.create(myDataSource, settings)) {
@@ -51,6 +42,6 @@ public final class Quickstart {
     } catch (DbAccessException e) {
       return e.code();                   // QUERY_BLOCKED, TABLE_NOT_ALLOWED, TIMEOUT, ...
     }
-    // README-END
   }
 }
+// README-END

@@ -62,6 +62,7 @@ public final class Relay implements AutoCloseable {
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile @Nullable WebSocketConnector connector;
+  private volatile boolean drainedCleanly = true;
 
   private Relay(Builder b) {
     this.config = b.config;
@@ -164,7 +165,7 @@ public final class Relay implements AutoCloseable {
     try {
       Log.info("shutting down: draining " + engine.inFlight()
           + " in-flight request(s)");
-      engine.drain(options.shutdownGrace());
+      drainedCleanly = engine.drain(options.shutdownGrace());
       WebSocketConnector c = connector;
       if (c != null) {
         c.closeGoingAway(Duration.ofSeconds(5));
@@ -183,6 +184,11 @@ public final class Relay implements AutoCloseable {
     } finally {
       terminated.countDown();
     }
+  }
+
+  /** Whether {@link #shutdown()} finished every accepted request within the grace period. */
+  public boolean drainedCleanly() {
+    return drainedCleanly;
   }
 
   /** Blocks until {@link #shutdown()} has finished. */
@@ -213,7 +219,7 @@ public final class Relay implements AutoCloseable {
     return sink;
   }
 
-  private static String bundledVersion() {
+  static String bundledVersion() {
     Properties p = new Properties();
     try (InputStream in = Relay.class.getResourceAsStream("relay.properties")) {
       if (in != null) {

@@ -10,12 +10,14 @@ import java.util.Map;
 
 /**
  * The command line: {@code java -jar causeflow-relay.jar --config relay-config.yaml [--stdio |
- * --check]}.
+ * --check | --print-role-sql RESOURCE]}.
  *
  * <pre>{@code
  * java -jar causeflow-relay.jar --config relay-config.yaml           # WebSocket mode
  * java -jar causeflow-relay.jar --config relay-config.yaml --stdio   # JSON-RPC lines on stdio
  * java -jar causeflow-relay.jar --config relay-config.yaml --check   # readiness report, exit 0/1
+ * java -jar causeflow-relay.jar --config relay-config.yaml --print-role-sql main-pg
+ * java -jar causeflow-relay.jar --version
  * }</pre>
  *
  * <p>Thread-safety: {@link #run} may be called once per process (it installs a shutdown hook in
@@ -28,13 +30,21 @@ public final class RelayMain {
   public static final int EXIT_USAGE = 2;
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --check]",
+      "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --check"
+          + " | --print-role-sql RESOURCE [--role NAME]]",
+      "       java -jar causeflow-relay.jar --version | --help",
       "",
       "  --config FILE  relay-config.yaml (see docs/relay.md); ${VAR} is read from the environment",
       "  --stdio        serve newline-delimited JSON-RPC on stdin/stdout instead of dialling out;",
       "                 logs and audit go to stderr; controlPlane is optional",
       "  --check        validate the config, connect to every resource once, print a readiness",
       "                 report and exit 0 (all ready) or 1",
+      "  --print-role-sql RESOURCE",
+      "                 print the SQL that creates the least-privilege PostgreSQL role for that",
+      "                 resource (its database, schemas, blockedTables left out) and exit; connects",
+      "                 to nothing",
+      "  --role NAME    the role name for --print-role-sql (default causeflow_ro)",
+      "  --version      print the relay's version and exit",
       "  --help         this text",
       "");
 
@@ -69,8 +79,25 @@ public final class RelayMain {
     Path config = null;
     boolean stdio = false;
     boolean check = false;
+    String roleSqlFor = null;
+    String roleName = "causeflow_ro";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--version" -> {
+          stdout.println("causeflow relay " + Relay.bundledVersion());
+          return 0;
+        }
+        case "--print-role-sql", "--role" -> {
+          if (i + 1 >= args.length) {
+            stderr.print(args[i] + " needs a value\n" + USAGE);
+            return EXIT_USAGE;
+          }
+          if (args[i].equals("--role")) {
+            roleName = args[++i];
+          } else {
+            roleSqlFor = args[++i];
+          }
+        }
         case "--config" -> {
           if (i + 1 >= args.length) {
             stderr.print("--config needs a file\n" + USAGE);
@@ -95,13 +122,16 @@ public final class RelayMain {
       stderr.print("--config is required\n" + USAGE);
       return EXIT_USAGE;
     }
-    if (stdio && check) {
-      stderr.print("--stdio and --check cannot be combined\n" + USAGE);
+    if ((stdio ? 1 : 0) + (check ? 1 : 0) + (roleSqlFor != null ? 1 : 0) > 1) {
+      stderr.print("--stdio, --check and --print-role-sql cannot be combined\n" + USAGE);
       return EXIT_USAGE;
     }
     RelayConfig cfg;
     try {
       cfg = RelayConfig.load(config);
+      if (roleSqlFor != null) {
+        return printRoleSql(cfg, roleSqlFor, roleName, stdout, stderr);
+      }
       if (!stdio && !check && cfg.controlPlane() == null) {
         stderr.println("configuration error: controlPlane: is required unless --stdio");
         return EXIT_ERROR;
@@ -112,8 +142,9 @@ public final class RelayMain {
     }
     Relay relay;
     try {
+      // --check's stdout carries only its report: audit lines of its health checks go to stderr
       relay = Relay.builder(cfg).options(options).dataSourceFactory(factory).masking(masking)
-          .auditFromConfig(stdio, stdout, stderr).build();
+          .auditFromConfig(stdio || check, stdout, stderr).build();
     } catch (DbAccessException e) {
       stderr.println("start-up error: " + e.getMessage());
       return EXIT_ERROR;
@@ -136,7 +167,15 @@ public final class RelayMain {
       return 0;
     }
     if (installShutdownHook) {
-      Runtime.getRuntime().addShutdownHook(new Thread(relay::shutdown, "relay-shutdown"));
+      // SIGTERM/SIGINT: drain, then end with 0 after a clean drain (1 when requests had to be
+      // cancelled). Without halt the JVM would report the signal (143/130): main's exit call
+      // blocks once shutdown has begun.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        relay.shutdown();
+        stdout.flush();
+        stderr.flush();
+        Runtime.getRuntime().halt(relay.drainedCleanly() ? 0 : EXIT_ERROR);
+      }, "relay-shutdown"));
     }
     relay.connect();
     relay.awaitTermination();
@@ -168,6 +207,36 @@ public final class RelayMain {
     } finally {
       relay.shutdown();
     }
+  }
+
+  private static int printRoleSql(RelayConfig cfg, String resourceId, String roleName,
+      PrintStream out, PrintStream err) {
+    var rc = cfg.resource(resourceId).orElse(null);
+    if (rc == null || !rc.type().equals("postgres")) {
+      err.println("configuration error: --print-role-sql: no postgres resource with id '"
+          + (resourceId.matches("[a-z0-9-]{1,64}") ? resourceId : "?") + "'");
+      return EXIT_ERROR;
+    }
+    java.util.Set<String> schemas = new java.util.TreeSet<>();
+    for (String glob : rc.allowedTables()) {
+      int dot = glob.indexOf('.');
+      String schema = dot > 0 ? glob.substring(0, dot) : "";
+      if (schema.isEmpty() || schema.contains("*")) {
+        schemas.clear();
+        break;
+      }
+      schemas.add(schema);
+    }
+    if (schemas.isEmpty()) {
+      schemas.add("public");
+    }
+    out.print("-- resource " + rc.id() + ": schemas " + schemas + " (from allowedTables; public"
+        + " when they name none); set the password separately, e.g. \\password " + roleName
+        + "\n");
+    out.print(ai.causeflow.dbaccess.postgres.PostgresRoleSql.generate(roleName,
+        java.util.List.copyOf(schemas),
+        ai.causeflow.dbaccess.postgres.PostgresRoleSql.optionsFor(rc).build()));
+    return 0;
   }
 
   private static void configureLogging() {

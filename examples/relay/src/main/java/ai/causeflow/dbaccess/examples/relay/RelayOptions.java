@@ -53,19 +53,24 @@ public record RelayOptions(
     Objects.requireNonNull(sendStallTimeout, "sendStallTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     if (healthInterval.isNegative() || healthInterval.isZero()) {
-      throw new IllegalArgumentException("healthInterval: must be positive");
+      throw new ai.causeflow.dbaccess.core.DbAccessException(
+          ai.causeflow.dbaccess.core.ErrorCode.CONFIG_INVALID, "healthInterval: must be positive");
     }
     if (maxMessageChars < 1024) {
-      throw new IllegalArgumentException("maxMessageChars: must be at least 1024");
+      throw new ai.causeflow.dbaccess.core.DbAccessException(
+          ai.causeflow.dbaccess.core.ErrorCode.CONFIG_INVALID, "maxMessageChars: must be at least 1024");
     }
     if (sendBufferChars < 1024) {
-      throw new IllegalArgumentException("sendBufferChars: must be at least 1024");
+      throw new ai.causeflow.dbaccess.core.DbAccessException(
+          ai.causeflow.dbaccess.core.ErrorCode.CONFIG_INVALID, "sendBufferChars: must be at least 1024");
     }
     if (sendStallTimeout.isNegative() || sendStallTimeout.isZero()) {
-      throw new IllegalArgumentException("sendStallTimeout: must be positive");
+      throw new ai.causeflow.dbaccess.core.DbAccessException(
+          ai.causeflow.dbaccess.core.ErrorCode.CONFIG_INVALID, "sendStallTimeout: must be positive");
     }
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-      throw new IllegalArgumentException("idleTimeout: must be positive");
+      throw new ai.causeflow.dbaccess.core.DbAccessException(
+          ai.causeflow.dbaccess.core.ErrorCode.CONFIG_INVALID, "idleTimeout: must be positive");
     }
   }
 

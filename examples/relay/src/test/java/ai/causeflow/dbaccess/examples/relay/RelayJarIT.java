@@ -181,6 +181,8 @@ class RelayJarIT {
             .as("the query was still running when SIGTERM arrived").isGreaterThan(400);
         assertThat(cp.closeCodes.poll(20, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).as("exit code after a clean SIGTERM drain")
+            .isZero();
 
         try (var files = Files.list(cwd)) {
           assertThat(files.toList()).as("nothing written to the working directory").isEmpty();
@@ -212,6 +214,9 @@ class RelayJarIT {
         proxy.stop();
         try {
           assertThat(awaitStatus(cp, "down")).isTrue();
+          // serve mode logs the same reason --check prints
+          assertThat(run.err()).contains("resource main-pg is down (CONNECTION_FAILED:")
+              .contains("connection refused");
           long t0 = System.nanoTime();
           JsonNode down = query(cp);
           assertError(down, -32002, "CONNECTION_FAILED");
@@ -251,12 +256,15 @@ class RelayJarIT {
     assertThat(ok.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ok.process.exitValue()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("resource main-pg (postgres): ready").contains("READY");
+    // only the report on stdout: no audit line of the checks (they go to stderr)
+    assertThat(ok.out().lines().filter(l -> l.startsWith("{")).toList()).isEmpty();
     proxy.stop();
     try {
       Run bad = start(dir, yaml(null, ""), "--check");
       assertThat(bad.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(bad.process.exitValue()).isEqualTo(1);
-      assertThat(bad.out()).contains("NOT READY").contains("CONNECTION_FAILED");
+      assertThat(bad.out()).contains("NOT READY").contains("CONNECTION_FAILED")
+          .contains("connection refused");
     } finally {
       proxy.start();
     }
@@ -281,6 +289,27 @@ class RelayJarIT {
     assertThat(usage.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(usage.process.exitValue()).isEqualTo(2);
     assertThat(usage.err()).contains("usage:");
+  }
+
+  @Test
+  void versionAndRoleSqlFromTheCommandLine() throws Exception {
+    Run version = start(dir, yaml(null, ""), "--version");
+    assertThat(version.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(version.process.exitValue()).isZero();
+    assertThat(version.out()).startsWith("causeflow relay ").doesNotContain("dev");
+    Run role = start(dir, yaml(null, "    blockedTables: [\"public.secret_*\"]")
+        .replace("    maxRowsPerQuery: 100\n", "    maxRowsPerQuery: 100\n    allowedTables:"
+            + " [\"public.*\"]\n"), "--print-role-sql", "main-pg", "--role", "agent_ro");
+    assertThat(role.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(role.process.exitValue()).as(role.err()).isZero();
+    assertThat(role.out()).contains("CREATE ROLE \"agent_ro\" LOGIN")
+        .contains("GRANT SELECT ON ALL TABLES IN SCHEMA \"public\" TO \"agent_ro\"")
+        .contains("REVOKE SELECT").contains("'public.secret!_%'")
+        .contains("statement_timeout = 20000").doesNotContain("PASSWORD");
+    Run unknown = start(dir, yaml(null, ""), "--print-role-sql", "nope");
+    assertThat(unknown.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(unknown.process.exitValue()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no postgres resource with id 'nope'");
   }
 
   @Test

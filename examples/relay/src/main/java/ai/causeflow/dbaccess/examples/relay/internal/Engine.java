@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
   private static final int MAX_ECHOED_DIGITS = 4;
 
   private final Map<String, ResourceState> resources;
+  private final boolean masked;
   private final RelayOptions options;
   private final AuditSink audit;
   private final Clock clock;
@@ -89,6 +90,8 @@ public final class Engine implements AutoCloseable {
       m.put(r.id(), r);
     }
     this.resources = java.util.Collections.unmodifiableMap(m);
+    // the relay's own audit events carry no data; they report the masking state the relay runs
+    this.masked = resources.stream().allMatch(r -> r.dataSource().settings().masking().enabled());
     this.options = options;
     this.audit = audit;
     this.clock = clock;
@@ -740,8 +743,10 @@ public final class Engine implements AutoCloseable {
           .contains(Operation.LIST_TABLES)) {
         refreshFingerprint(r);
       }
+      // the same reason --check prints (the detail is data-free, like every error message)
       String line = "resource " + r.id() + " is " + next
-          + (h.error() == null ? "" : " (" + h.error() + ")");
+          + (h.error() == null ? "" : " (" + h.error()
+              + (h.detail() == null ? "" : ": " + h.detail()) + ")");
       if (next.equals(ResourceState.UP)) {
         Log.info(line);
       } else {
@@ -1022,7 +1027,7 @@ public final class Engine implements AutoCloseable {
     try {
       audit.record(new AuditEvent(clock.instant(), requestId, resourceId, operation, outcome,
           reason, detail, 0, false, 0, Map.of(), (System.nanoTime() - startNanos) / 1_000_000,
-          null, null));
+          null, null, masked));
     } catch (RuntimeException e) {
       Log.error("audit sink failed (" + e.getClass().getSimpleName()
           + ")");
