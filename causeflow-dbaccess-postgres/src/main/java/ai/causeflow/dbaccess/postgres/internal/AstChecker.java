@@ -295,12 +295,12 @@ public final class AstChecker {
       boolean recursive = with.stream().anyMatch(WithItem::isRecursive);
       if (recursive) {
         for (WithItem<?> w : with) {
-          scope.ctes.add(Identifiers.unquote(w.getAliasName()));
+          scope.ctes.add(Identifiers.pg(w.getAliasName()));
         }
       }
       for (WithItem<?> w : with) {
         walk(w, scope, depth + 1);
-        scope.ctes.add(Identifiers.unquote(w.getAliasName()));
+        scope.ctes.add(Identifiers.pg(w.getAliasName()));
       }
     }
     if (select instanceof PlainSelect ps) {
@@ -354,7 +354,7 @@ public final class AstChecker {
     if (item == null) {
       return;
     }
-    String alias = item.getAlias() == null ? null : Identifiers.unquote(item.getAlias().getName());
+    String alias = item.getAlias() == null ? null : Identifiers.pg(item.getAlias().getName());
     if (item instanceof Table t) {
       checkTable(t, scope); // tables before columns: the table rule is the more useful refusal
       List<String> resolved = resolveTable(t, scope);
@@ -370,7 +370,7 @@ public final class AstChecker {
           }
         }
       }
-      String name = alias != null ? alias : Identifiers.unquote(t.getName());
+      String name = alias != null ? alias : Identifiers.pg(t.getName());
       scope.sources.add(new Source(name, resolved));
     } else if (item instanceof ParenthesedFromItem p) {
       int first = scope.sources.size();
@@ -439,8 +439,10 @@ public final class AstChecker {
   private List<String> resolveTable(Table t, Scope scope) {
     requireNotKeyword(t.getName());
     requireNotKeyword(t.getSchemaName());
-    String name = Identifiers.unquote(t.getName());
-    String schema = t.getSchemaName() == null ? null : Identifiers.unquote(t.getSchemaName());
+    // exactly as PostgreSQL resolves them: a quoted "Secrets" is neither secrets nor a CTE
+    // named secrets, and an allow rule must not admit a name the server reads differently
+    String name = Identifiers.pg(t.getName());
+    String schema = t.getSchemaName() == null ? null : Identifiers.pg(t.getSchemaName());
     if (schema == null || schema.isEmpty()) {
       if (scope.isCte(name)) {
         return List.of();
@@ -518,7 +520,7 @@ public final class AstChecker {
   private static boolean allowedTablesNameSchema(Policy policy, String schema) {
     for (String glob : policy.allowedTables()) {
       int dot = glob.indexOf('.');
-      if (dot > 0 && glob.substring(0, dot).equalsIgnoreCase(schema)) {
+      if (dot > 0 && glob.substring(0, dot).equals(schema)) { // admits: exact
         return true;
       }
     }
@@ -527,7 +529,7 @@ public final class AstChecker {
 
   private static boolean allowedTablesNameExactly(Policy policy, String qualified) {
     for (String glob : policy.allowedTables()) {
-      if (glob.equalsIgnoreCase(qualified)) {
+      if (glob.equals(qualified)) { // admits: exact
         return true;
       }
     }
@@ -613,20 +615,20 @@ public final class AstChecker {
   // --- columns --------------------------------------------------------------------------------
 
   private void checkColumn(Column c, Scope scope) {
-    String col = Identifiers.unquote(c.getColumnName());
+    String col = Identifiers.pg(c.getColumnName());
     Table qualifier = c.getTable();
     String qName = qualifier == null || qualifier.getName() == null ? null
-        : Identifiers.unquote(qualifier.getName());
+        : Identifiers.pg(qualifier.getName());
     if (qName == null || qName.isEmpty()) {
       checkUnqualified(col, scope);
       return;
     }
     String qSchema = qualifier.getSchemaName() == null ? null
-        : Identifiers.unquote(qualifier.getSchemaName());
+        : Identifiers.pg(qualifier.getSchemaName());
     Source src = scope.find(qSchema, qName);
     if (src != null) {
       for (String table : src.tables) {
-        if (WHOLE_ROW_FUNCTIONS.contains(col)) {
+        if (WHOLE_ROW_FUNCTIONS.contains(col.toLowerCase(java.util.Locale.ROOT))) {
           // PostgreSQL's attribute notation: t.to_json is to_json(t), the whole row
           starOn(table);
         }
@@ -647,8 +649,9 @@ public final class AstChecker {
         for (String table : src.tables) {
           blockColumn(table + "." + col);
         }
-        if (src.name.equals(col)) {
+        if (src.name.equalsIgnoreCase(col)) {
           // a whole-row reference (SELECT u FROM users u) exposes every column, like u.*
+          // (compared ignoring case: judging more references as whole rows only refuses more)
           for (String table : src.tables) {
             starOn(table);
           }
@@ -678,9 +681,9 @@ public final class AstChecker {
       checkStar(scope);
       return;
     }
-    String qName = Identifiers.unquote(qualifier.getName());
+    String qName = Identifiers.pg(qualifier.getName());
     String qSchema = qualifier.getSchemaName() == null ? null
-        : Identifiers.unquote(qualifier.getSchemaName());
+        : Identifiers.pg(qualifier.getSchemaName());
     Source src = scope.find(qSchema, qName);
     if (src != null) {
       for (String table : src.tables) {

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -43,9 +42,10 @@ final class RelationGuard {
   static final AtomicLong LOOKUPS = new AtomicLong();
 
   /**
-   * {@code $1}: schemas, {@code $2}: relation names (lower-case, matched case-insensitively so a
-   * quoted mixed-case name the validator lower-cased is still found; a match on more than one
-   * relation only means more relations are judged). One row per (named relation, relation under
+   * {@code $1}: schemas, {@code $2}: relation names, exactly as PostgreSQL resolved them (the
+   * validator folds unquoted names the way the server does and keeps quoted ones; comparing
+   * {@code lower(relname)} would miss a view whose upper-case non-ASCII name the server keeps).
+   * One row per (named relation, relation under
    * it): the latter's kind and the columns the edge exposes (all of them for a child or a
    * whole-row reference, the referenced ones for a view).
    */
@@ -54,9 +54,8 @@ final class RelationGuard {
       + " t.s || '.' || t.r AS root"
       + " FROM ROWS FROM (pg_catalog.unnest(?::text[]), pg_catalog.unnest(?::text[]))"
       + " AS t(s, r)"
-      + " JOIN pg_catalog.pg_namespace n ON pg_catalog.lower(n.nspname) = t.s"
-      + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-      + " AND pg_catalog.lower(c.relname) = t.r),"
+      + " JOIN pg_catalog.pg_namespace n ON n.nspname = t.s"
+      + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.r),"
       + " deps(root, oid, nsp, rel, kind, subid) AS ("
       + " SELECT root, oid, nsp, rel, kind, -1 FROM roots"
       + " UNION"
@@ -87,7 +86,7 @@ final class RelationGuard {
       + " JOIN pg_catalog.pg_class cc ON cc.oid = e.child"
       + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
       + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%')"
-      + " SELECT d.root, pg_catalog.lower(d.nsp || '.' || d.rel) AS rel, d.kind,"
+      + " SELECT d.root, d.nsp || '.' || d.rel AS rel, d.kind,"
       + " (SELECT pg_catalog.array_agg(a.attname::text) FROM pg_catalog.pg_attribute a"
       + " WHERE a.attrelid = d.oid AND a.attnum > 0 AND NOT a.attisdropped"
       + " AND (d.subid = 0 OR a.attnum = d.subid)) AS cols"
@@ -157,7 +156,7 @@ final class RelationGuard {
       return;
     }
     for (Object col : (Object[]) cols.getArray()) {
-      String qualified = rel + "." + String.valueOf(col).toLowerCase(Locale.ROOT);
+      String qualified = rel + "." + col;
       try {
         policy.checkColumn(qualified);
       } catch (DbAccessException e) {
