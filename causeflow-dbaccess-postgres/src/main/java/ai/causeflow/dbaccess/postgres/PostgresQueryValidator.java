@@ -216,6 +216,7 @@ public final class PostgresQueryValidator {
     }
     requireNothingDropped(parserText, parsed.get(0));
     AstChecker checker = new AstChecker(policy, defaultSchema);
+    checker.stringsApproximate(hasApproximateString(sql, toks));
     try {
       checker.check(parsed.get(0));
     } catch (StackOverflowError e) {
@@ -340,6 +341,25 @@ public final class PostgresQueryValidator {
       }
     }
     return out.toString();
+  }
+
+  /** Whether some string reaches the parser only approximately (see {@link #parserText}). */
+  private static boolean hasApproximateString(String sql, List<Token> toks) {
+    for (Token t : toks) {
+      switch (t.kind()) {
+        case STRING -> {
+          int bs = sql.indexOf('\\', t.start());
+          if (sql.charAt(t.start()) != '\'' || (bs >= 0 && bs < t.end())) {
+            return true;
+          }
+        }
+        case ESCAPE_STRING, UNICODE_STRING, DOLLAR_STRING -> {
+          return true;
+        }
+        default -> { }
+      }
+    }
+    return false;
   }
 
   private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?:";

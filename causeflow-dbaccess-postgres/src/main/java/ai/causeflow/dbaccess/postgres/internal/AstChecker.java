@@ -113,6 +113,17 @@ public final class AstChecker {
     return tables;
   }
 
+  private boolean stringsApproximate;
+
+  /**
+   * Tells the checker that some string literal of the statement reached the parser only
+   * approximately (escape, Unicode or dollar-quoted strings are rewritten as plain ones): then no
+   * literal is trusted as a relation name.
+   */
+  public void stringsApproximate(boolean approximate) {
+    this.stringsApproximate = approximate;
+  }
+
   public Set<String> functions() {
     return functions;
   }
@@ -215,6 +226,7 @@ public final class AstChecker {
     } else if (node instanceof Function f) {
       checkFunction(f.getMultipartName());
       checkSettingRead(f);
+      checkRelationFunction(f);
       ExpressionList<?> params = f.getParameters();
       if (params != null && params.size() == 1 && params.get(0).getClass() == AllColumns.class) {
         // count(*): the star names no column
@@ -557,6 +569,73 @@ public final class AstChecker {
           + "' returns system catalog data (like " + catalogView + "), which is blocked unless an"
           + " allowedTables rule names schema 'pg_catalog'");
     }
+  }
+
+  /**
+   * Functions about one relation (size, row count, row locks, tuple statistics, definition):
+   * limited to a literal first argument naming a relation the table rule allows, which is then
+   * recorded as a table of the statement (so the relation guard judges what is under it). See
+   * {@link FunctionDenyList#RELATION_METADATA}.
+   */
+  private void checkRelationFunction(Function f) {
+    List<String> name = f.getMultipartName();
+    if (name == null || name.isEmpty()) {
+      return;
+    }
+    String simple = Identifiers.unquote(name.get(name.size() - 1));
+    String definition = FunctionDenyList.definitionReader(simple);
+    if (definition != null && !allowedTablesNameSchema("pg_catalog")) {
+      throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "function '" + simple
+          + "' returns definitions from the system catalog (like " + definition + "), which is"
+          + " blocked unless an allowedTables rule names schema 'pg_catalog'");
+    }
+    FunctionDenyList.RelationArgument kind = FunctionDenyList.relationArgument(simple);
+    if (kind == null) {
+      return;
+    }
+    ExpressionList<?> params = f.getParameters();
+    Object first = params == null || params.isEmpty() || f.getNamedParameters() != null
+        ? null : params.get(0);
+    if (first instanceof CastExpression cast && cast.getColDataType() != null
+        && Identifiers.unquote(cast.getColDataType().getDataType()).replace("pg_catalog.", "")
+            .equals("regclass")) {
+      first = cast.getLeftExpression();
+    }
+    List<String> parts = null;
+    if (first instanceof StringValue sv && sv.getPrefix() == null && !stringsApproximate) {
+      try {
+        parts = PgIdentifiers.parse(sv.getValue(), 2, "a relation");
+      } catch (DbAccessException e) {
+        parts = null; // not a plain relation name: judged as a computed argument below
+      }
+    }
+    if (parts == null) {
+      if (kind == FunctionDenyList.RelationArgument.CONTENTS
+          || !allowedTablesNameSchema("pg_catalog")) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "function '" + simple
+            + "' reveals a relation's size, rows, locks or definition; its first argument must"
+            + " be a literal relation name ('schema.table') the policy allows"
+            + (kind == FunctionDenyList.RelationArgument.CONTENTS ? ""
+                : ", or an allowedTables rule must name schema 'pg_catalog'"));
+      }
+      return;
+    }
+    Table t = parts.size() == 2 ? new Table(quote(parts.get(0)), quote(parts.get(1)))
+        : new Table(quote(parts.get(0)));
+    for (String qualified : resolveTable(t, new Scope(null))) {
+      try {
+        checkRelation(qualified, policy);
+      } catch (DbAccessException e) {
+        throw new DbAccessException(e.code(), "function '" + simple + "' names a relation that"
+            + " is refused: " + e.getMessage());
+      }
+      tables.add(qualified);
+    }
+  }
+
+  /** Quotes a resolved identifier so that {@link Identifiers#pg} returns it unchanged. */
+  private static String quote(String resolved) {
+    return "\"" + resolved.replace("\"", "\"\"") + "\"";
   }
 
   /**
