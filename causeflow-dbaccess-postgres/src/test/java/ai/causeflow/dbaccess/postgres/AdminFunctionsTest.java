@@ -100,8 +100,7 @@ class AdminFunctionsTest {
       "SELECT * FROM pg_config()", "SELECT pg_config()", "SELECT * FROM pg_control_system()",
       "SELECT * FROM pg_control_checkpoint()", "SELECT * FROM pg_control_init()",
       "SELECT * FROM pg_control_recovery()", "SELECT pg_current_logfile()",
-      "SELECT pg_current_logfile('stderr')", "SELECT inet_server_addr()",
-      "SELECT inet_server_port()", "SELECT pg_tablespace_location(1663)",
+      "SELECT pg_current_logfile('stderr')", "SELECT pg_tablespace_location(1663)",
       "SELECT pg_relation_filepath('orders')", "SELECT pg_relation_filenode('orders')",
       "SELECT \"PG_CONFIG\"()", "SELECT pg_catalog.pg_control_system()",
       "SELECT * FROM page_header(get_raw_page('orders', 0))", "SELECT * FROM bt_metap('i')",
@@ -109,6 +108,15 @@ class AdminFunctionsTest {
   })
   void serverPathsAndRawPagesAreRefused(String sql) {
     assertThat(refusal(sql, catalog).code()).isEqualTo(ErrorCode.QUERY_BLOCKED);
+  }
+
+  @Test
+  void serverAddressNeedsTheCatalog() {
+    assertThat(refusal("SELECT inet_server_addr()", blocked).code())
+        .isEqualTo(ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(refusal("SELECT inet_server_port()", blocked).code())
+        .isEqualTo(ErrorCode.TABLE_NOT_ALLOWED);
+    validator.validate("SELECT inet_server_addr(), inet_server_port()", catalog);
   }
 
   @Test

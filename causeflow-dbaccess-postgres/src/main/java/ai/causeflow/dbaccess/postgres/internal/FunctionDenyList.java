@@ -125,8 +125,6 @@ public final class FunctionDenyList {
       rule("pg_config", "reveals server installation paths and build options"),
       rule("pg_control_*", "reveals the control file: system identifier, paths, WAL positions"),
       rule("pg_current_logfile", "reveals server log file paths"),
-      rule("inet_server_addr", "reveals the server's network address"),
-      rule("inet_server_port", "reveals the server's network port"),
       rule("pg_tablespace_location", "reveals server file system paths"),
       rule("pg_relation_filepath", "reveals server file system paths"),
       rule("pg_relation_filenode", "reveals on-disk file identifiers"),
@@ -180,7 +178,10 @@ public final class FunctionDenyList {
       rule("pg_get_backend_memory_contexts", "pg_backend_memory_contexts"),
       rule("pg_get_shmem_allocations", "pg_shmem_allocations"),
       rule("pg_stat_get_progress_info", "pg_stat_progress_*"),
-      rule("pg_stat_get_subscription*", "pg_stat_subscription"));
+      rule("pg_stat_get_subscription*", "pg_stat_subscription"),
+      // issue 8 (sec): the server's own address, as pg_stat_activity shows client addresses
+      rule("inet_server_addr", "pg_stat_activity (server address)"),
+      rule("inet_server_port", "pg_stat_activity (server port)"));
 
   private static final List<Glob> CATALOG_READER_GLOBS = CATALOG_READERS.stream()
       .map(r -> Glob.of(r[0])).toList();
