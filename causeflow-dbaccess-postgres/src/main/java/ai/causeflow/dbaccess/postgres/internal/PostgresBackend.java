@@ -131,6 +131,10 @@ public final class PostgresBackend implements Backend {
     try {
       if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
         RelationGuard.check(session, plan.tables(), policy);
+        // the server's own name resolution: what the plan scans is judged too, always (the
+        // catalog rule holds under every policy); see PlanAuthority
+        PlanAuthority.check(session, plan.jdbcSql(), plan.parameterIndexes(),
+            plan.request().parameters(), plan.tables(), policy);
       }
       if (op.equals(Operation.QUERY)) {
         return PgCursor.execute(session, ctx, plan.jdbcSql(), plan.parameterIndexes(),
