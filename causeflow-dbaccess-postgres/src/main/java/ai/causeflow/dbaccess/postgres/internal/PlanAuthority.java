@@ -129,7 +129,7 @@ final class PlanAuthority {
    *
    * @param named the relations the validator resolved from the statement's names
    */
-  static void check(PgSession session, String jdbcSql, int[] parameterIndexes,
+  static Lineage check(PgSession session, String jdbcSql, int[] parameterIndexes,
       List<@Nullable Object> parameters, Set<String> named, Policy policy) throws SQLException {
     CHECKS.incrementAndGet();
     Connection c = session.connection();
@@ -145,12 +145,24 @@ final class PlanAuthority {
         planText = rs.getString(1);
       }
     }
-    Map<String, Scan> scans = scans(planText);
-    judge(session, scans, named, policy);
+    Plan plan = plan(planText);
+    Map<String, Map<String, List<String>>> columns = judge(session, plan.scans, named, policy);
+    return lineage(plan, columns);
   }
+
+  /** A parsed plan: the scanned relations by alias, and the top node's output expressions. */
+  record Plan(Map<String, Scan> scans, @Nullable List<String> topOutputs) {}
+
+  /** Node types that merge rows of several inputs: the top output names only the first one. */
+  private static final Set<String> MERGING = Set.of("Append", "Merge Append", "SetOp",
+      "Recursive Union");
 
   /** The relations a plan scans, keyed by their (unique) alias in the plan. */
   static Map<String, Scan> scans(@Nullable String planText) {
+    return plan(planText).scans();
+  }
+
+  static Plan plan(@Nullable String planText) {
     JsonNode root;
     try {
       root = planText == null ? null : JSON.readTree(planText);
@@ -162,12 +174,84 @@ final class PlanAuthority {
     }
     Map<String, Scan> byAlias = new LinkedHashMap<>();
     List<String> expressions = new ArrayList<>();
-    collect(root.get(0).get("Plan"), true, byAlias, expressions, 0);
+    JsonNode top = root.get(0).get("Plan");
+    collect(top, true, byAlias, expressions, 0);
     Scan only = byAlias.size() == 1 ? byAlias.values().iterator().next() : null;
     for (String e : expressions) {
       PlanExpressions.references(e, byAlias, only);
     }
-    return byAlias;
+    List<String> topOutputs = null;
+    JsonNode out = top.get("Output");
+    if (out != null && out.isArray() && !merges(top, 0)) {
+      topOutputs = new ArrayList<>();
+      for (JsonNode o : out) {
+        topOutputs.add(o.asText());
+      }
+    }
+    return new Plan(byAlias, topOutputs);
+  }
+
+  /**
+   * For each output column of the statement (by position), the source columns
+   * ({@code schema.table.column}) its value is derived from, for masking rules that follow the
+   * data. Read from the plan's top node: a reference to a scanned relation's column names it, a
+   * whole row ({@code t.*}) names all its columns. Where the value comes through a subquery, CTE,
+   * set operation, subplan or function scan (the top node does not name base columns), every
+   * column the statement reads counts: over-masking is the safe side.
+   */
+  static Lineage lineage(Plan plan, Map<String, Map<String, List<String>>> columns) {
+    Set<String> all = new LinkedHashSet<>();
+    for (Scan s : plan.scans.values()) {
+      all.addAll(sourcesOf(s, columns));
+    }
+    List<List<String>> out = new ArrayList<>();
+    if (plan.topOutputs == null) {
+      return new Lineage(List.copyOf(all), List.of()); // every position: everything read
+    }
+    for (String expr : plan.topOutputs) {
+      Map<String, Scan> fresh = new LinkedHashMap<>();
+      plan.scans.forEach((alias, s) -> fresh.put(alias, new Scan(s.relation)));
+      Scan only = fresh.size() == 1 ? fresh.values().iterator().next() : null;
+      boolean foreign = PlanExpressions.references(expr, fresh, only)
+          || expr.contains("InitPlan ") || expr.contains("SubPlan ") || expr.matches("(?s).*\\$\\d.*");
+      if (foreign) {
+        out.add(List.copyOf(all));
+        continue;
+      }
+      Set<String> mine = new LinkedHashSet<>();
+      for (Scan s : fresh.values()) {
+        mine.addAll(sourcesOf(s, columns));
+      }
+      out.add(List.copyOf(mine));
+    }
+    return new Lineage(List.copyOf(all), out);
+  }
+
+  /**
+   * Source columns per output position; a position without an entry derives from {@code all}
+   * (every column the statement reads).
+   */
+  record Lineage(List<String> all, List<List<String>> perColumn) {
+    List<String> of(int position) {
+      return position < perColumn.size() ? perColumn.get(position) : all;
+    }
+  }
+
+  /** The qualified columns a scan reads, generated columns' sources included. */
+  private static Set<String> sourcesOf(Scan s, Map<String, Map<String, List<String>>> columns) {
+    Map<String, List<String>> cols = columns.getOrDefault(s.relation, Map.of());
+    Set<String> read = new LinkedHashSet<>(s.wholeRow ? cols.keySet() : s.columns);
+    if (s.wholeRow && cols.isEmpty()) {
+      read.add("*"); // columns unknown: a glob such as public.users.* still matches
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String c : read) {
+      out.add(s.relation + "." + c);
+      for (String d : cols.getOrDefault(c, List.of())) {
+        out.add(s.relation + "." + d);
+      }
+    }
+    return out;
   }
 
   private static void collect(JsonNode node, boolean countOutput, Map<String, Scan> byAlias,
@@ -222,6 +306,22 @@ final class PlanAuthority {
     }
   }
 
+  private static boolean merges(JsonNode node, int depth) {
+    JsonNode type = node.get("Node Type");
+    if (depth > 1_000 || (type != null && MERGING.contains(type.asText()))) {
+      return true;
+    }
+    JsonNode plans = node.get("Plans");
+    if (plans != null) {
+      for (JsonNode child : plans) {
+        if (merges(child, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static void strings(JsonNode v, List<String> out) {
     if (v.isTextual()) {
       out.add(v.asText());
@@ -234,8 +334,8 @@ final class PlanAuthority {
     }
   }
 
-  private static void judge(PgSession session, Map<String, Scan> scans, Set<String> named,
-      Policy policy) throws SQLException {
+  private static Map<String, Map<String, List<String>>> judge(PgSession session,
+      Map<String, Scan> scans, Set<String> named, Policy policy) throws SQLException {
     // merge scans of one relation (a table read twice has two aliases)
     Map<String, Scan> byRelation = new LinkedHashMap<>();
     for (Scan s : scans.values()) {
@@ -259,8 +359,11 @@ final class PlanAuthority {
         lookupNames.add(s.relation.substring(schema.length() + 1));
       }
     }
-    if (lookupSchemas.isEmpty() || !RelationGuard.needed(policy)) {
-      return; // no rule can refuse an ancestor or a column: the catalog rule was all
+    boolean wholeRow = byRelation.values().stream().anyMatch(x -> x.wholeRow);
+    if (lookupSchemas.isEmpty() || (!RelationGuard.needed(policy) && !wholeRow)) {
+      // no rule can refuse an ancestor or a column (the catalog rule was all), and no whole row
+      // needs its columns named for masking
+      return Map.of();
     }
     LOOKUPS.incrementAndGet();
     Map<String, List<String>> ancestors = new HashMap<>();
@@ -313,6 +416,7 @@ final class PlanAuthority {
         }
       }
     }
+    return columns;
   }
 
   private static void judgeRelation(String relation, @Nullable String child, Set<String> named,

@@ -19,8 +19,15 @@ import org.jspecify.annotations.Nullable;
 final class PlanExpressions {
   private PlanExpressions() {}
 
-  static void references(String e, Map<String, PlanAuthority.Scan> byAlias,
+  /**
+   * Records the references of {@code e} in the scans of {@code byAlias}.
+   *
+   * @return whether {@code e} also references a qualifier that is not a scanned relation (a
+   *     subquery, CTE or function scan), whose base columns are not named here
+   */
+  static boolean references(String e, Map<String, PlanAuthority.Scan> byAlias,
       PlanAuthority.@Nullable Scan only) {
+    boolean foreign = false;
     int n = e.length();
     int i = 0;
     String prev = null; // the previous identifier, when the last token was "ident ."
@@ -68,6 +75,8 @@ final class PlanExpressions {
           PlanAuthority.Scan s = byAlias.get(prev);
           if (s != null) {
             s.columns.add(name);
+          } else {
+            foreign = true;
           }
           prev = null;
         } else if (next == '.') {
@@ -77,6 +86,8 @@ final class PlanExpressions {
             PlanAuthority.Scan s = byAlias.get(name);
             if (s != null) {
               s.wholeRow = true;
+            } else {
+              foreign = true;
             }
             prev = null;
             i++;
@@ -104,6 +115,7 @@ final class PlanExpressions {
       }
       i++;
     }
+    return foreign;
   }
 
   private static boolean identStart(char c) {
