@@ -146,8 +146,8 @@ final class PlanAuthority {
       }
     }
     Plan plan = plan(planText);
-    Map<String, Map<String, List<String>>> columns = judge(session, plan.scans, named, policy);
-    return lineage(plan, columns);
+    Catalog catalog = judge(session, plan.scans, named, policy);
+    return lineage(plan, catalog);
   }
 
   /** A parsed plan: the scanned relations by alias, and the top node's output expressions. */
@@ -199,7 +199,7 @@ final class PlanAuthority {
    * set operation, subplan or function scan (the top node does not name base columns), every
    * column the statement reads counts: over-masking is the safe side.
    */
-  static Lineage lineage(Plan plan, Map<String, Map<String, List<String>>> columns) {
+  static Lineage lineage(Plan plan, Catalog columns) {
     Set<String> all = new LinkedHashSet<>();
     for (Scan s : plan.scans.values()) {
       all.addAll(sourcesOf(s, columns));
@@ -238,17 +238,23 @@ final class PlanAuthority {
   }
 
   /** The qualified columns a scan reads, generated columns' sources included. */
-  private static Set<String> sourcesOf(Scan s, Map<String, Map<String, List<String>>> columns) {
-    Map<String, List<String>> cols = columns.getOrDefault(s.relation, Map.of());
+  private static Set<String> sourcesOf(Scan s, Catalog catalog) {
+    Map<String, List<String>> cols = catalog.columns().getOrDefault(s.relation, Map.of());
+    List<String> up = catalog.ancestors().getOrDefault(s.relation, List.of());
     Set<String> read = new LinkedHashSet<>(s.wholeRow ? cols.keySet() : s.columns);
     if (s.wholeRow && cols.isEmpty()) {
       read.add("*"); // columns unknown: a glob such as public.users.* still matches
     }
     Set<String> out = new LinkedHashSet<>();
     for (String c : read) {
-      out.add(s.relation + "." + c);
-      for (String d : cols.getOrDefault(c, List.of())) {
-        out.add(s.relation + "." + d);
+      Set<String> names = new LinkedHashSet<>();
+      names.add(c);
+      names.addAll(cols.getOrDefault(c, List.of()));
+      for (String n : names) {
+        out.add(s.relation + "." + n);
+        for (String a : up) {
+          out.add(a + "." + n); // a rule on a partitioned table reaches its partitions
+        }
       }
     }
     return out;
@@ -334,7 +340,13 @@ final class PlanAuthority {
     }
   }
 
-  private static Map<String, Map<String, List<String>>> judge(PgSession session,
+  /** What the catalog lookup said: ancestors and columns (with generated sources) per relation. */
+  record Catalog(Map<String, List<String>> ancestors,
+      Map<String, Map<String, List<String>>> columns) {
+    static final Catalog NONE = new Catalog(Map.of(), Map.of());
+  }
+
+  private static Catalog judge(PgSession session,
       Map<String, Scan> scans, Set<String> named, Policy policy) throws SQLException {
     // merge scans of one relation (a table read twice has two aliases)
     Map<String, Scan> byRelation = new LinkedHashMap<>();
@@ -363,7 +375,7 @@ final class PlanAuthority {
     if (lookupSchemas.isEmpty() || (!RelationGuard.needed(policy) && !wholeRow)) {
       // no rule can refuse an ancestor or a column (the catalog rule was all), and no whole row
       // needs its columns named for masking
-      return Map.of();
+      return Catalog.NONE;
     }
     LOOKUPS.incrementAndGet();
     Map<String, List<String>> ancestors = new HashMap<>();
@@ -416,7 +428,7 @@ final class PlanAuthority {
         }
       }
     }
-    return columns;
+    return new Catalog(ancestors, columns);
   }
 
   private static void judgeRelation(String relation, @Nullable String child, Set<String> named,
