@@ -85,13 +85,21 @@ final class RelationGuard {
       + " AND m.relid <> d.oid) e"
       + " JOIN pg_catalog.pg_class cc ON cc.oid = e.child"
       + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
-      + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%')"
+      + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%'),"
+      // upwards: a partition or inheritance child is blocked when an ancestor is (issue 8)
+      + " ups(root, oid, depth) AS (SELECT root, oid, 0 FROM roots"
+      + " UNION ALL SELECT u.root, i.inhparent, u.depth + 1 FROM ups u"
+      + " JOIN pg_catalog.pg_inherits i ON i.inhrelid = u.oid WHERE u.depth < 100)"
       + " SELECT d.root, d.nsp || '.' || d.rel AS rel, d.kind,"
       + " (SELECT pg_catalog.array_agg(a.attname::text) FROM pg_catalog.pg_attribute a"
       + " WHERE a.attrelid = d.oid AND a.attnum > 0 AND NOT a.attisdropped"
       + " AND (d.subid = 0 OR a.attnum = d.subid)) AS cols"
       + " FROM deps d"
       + " WHERE d.subid >= 0"
+      + " UNION ALL"
+      + " SELECT u.root, un.nspname::text || '.' || uc.relname::text, 'ancestor', NULL"
+      + " FROM ups u JOIN pg_catalog.pg_class uc ON uc.oid = u.oid"
+      + " JOIN pg_catalog.pg_namespace un ON un.oid = uc.relnamespace WHERE u.depth > 0"
       + " ORDER BY 1, 2";
 
   /** Whether the policy has a rule that a relation under a view could break. */
@@ -148,6 +156,10 @@ final class RelationGuard {
     try {
       AstChecker.checkRelation(rel, policy);
     } catch (DbAccessException e) {
+      if (kind.equals("ancestor")) {
+        throw new DbAccessException(e.code(), "table '" + root + "' is a partition or"
+            + " inheritance child of '" + rel + "', which is refused: " + e.getMessage());
+      }
       throw new DbAccessException(e.code(), "table '" + root + "' reads " + describe(kind) + " '"
           + rel + "' (through a view, partition or inheritance child), which is refused: "
           + e.getMessage());

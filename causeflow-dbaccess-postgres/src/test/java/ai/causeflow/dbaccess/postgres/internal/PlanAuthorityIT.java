@@ -125,6 +125,18 @@ class PlanAuthorityIT {
   }
 
   @Test
+  void sizeFunctionsOnAPartitionOfABlockedTableAreRefusedByTheGuard() {
+    // no scan: the plan does not name it; the relation guard walks upwards
+    long before = RelationGuard.LOOKUPS.get();
+    DbAccessException e = refused(blockedParents, "SELECT pg_relation_size('secrets_a')",
+        ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(e.getMessage()).contains("partition or inheritance child of 'public.secrets'");
+    refused(blockedParents, "SELECT pg_total_relation_size('vault_child')",
+        ErrorCode.TABLE_NOT_ALLOWED);
+    assertThat(RelationGuard.LOOKUPS.get()).isGreaterThan(before);
+  }
+
+  @Test
   void anInheritanceChildOfABlockedTableIsBlocked() {
     refused(blockedParents, "SELECT token FROM vault_child", ErrorCode.TABLE_NOT_ALLOWED);
     refused(blockedParents, "SELECT (SELECT max(token) FROM vault_child)",
