@@ -512,6 +512,20 @@ public final class AstChecker {
   }
 
   /**
+   * The rule for an inheritance/partition ancestor of a relation the statement reads: only the
+   * block list applies (a partition of a blocked table is blocked by its own name; an allow list
+   * that names a partition without its parent still admits the partition).
+   */
+  static void checkAncestor(String qualified, Policy policy) {
+    for (String glob : policy.blockedTables()) {
+      if (Glob.of(glob).matches(qualified)) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' matches blockedTables rule '" + glob + "'");
+      }
+    }
+  }
+
+  /**
    * Monitoring views that extensions install in an ordinary schema (usually {@code public}): they
    * show what the statistics views in {@code pg_catalog} show (other sessions' statement text,
    * with the literals of utility statements kept; plans; qualifier constants), so they follow the

@@ -434,7 +434,11 @@ final class PlanAuthority {
   private static void judgeRelation(String relation, @Nullable String child, Set<String> named,
       Policy policy) {
     try {
-      AstChecker.checkRelation(relation, policy);
+      if (child != null) {
+        AstChecker.checkAncestor(relation, policy);
+      } else {
+        AstChecker.checkRelation(relation, policy);
+      }
     } catch (DbAccessException e) {
       String how = child != null
           ? "reads '" + child + "', a partition or inheritance child of '" + relation + "'"

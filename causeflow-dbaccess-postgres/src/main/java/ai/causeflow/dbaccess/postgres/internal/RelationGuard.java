@@ -154,7 +154,11 @@ final class RelationGuard {
   private static void judge(String root, String rel, String kind, @Nullable Array cols,
       Policy policy) throws SQLException {
     try {
-      AstChecker.checkRelation(rel, policy);
+      if (kind.equals("ancestor")) {
+        AstChecker.checkAncestor(rel, policy);
+      } else {
+        AstChecker.checkRelation(rel, policy);
+      }
     } catch (DbAccessException e) {
       if (kind.equals("ancestor")) {
         throw new DbAccessException(e.code(), "table '" + root + "' is a partition or"

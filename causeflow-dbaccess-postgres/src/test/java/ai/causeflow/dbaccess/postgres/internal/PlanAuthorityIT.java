@@ -137,6 +137,18 @@ class PlanAuthorityIT {
   }
 
   @Test
+  void anAllowListNamingAPartitionWithoutItsParentAdmitsThePartition() {
+    PostgresReadOnlyDataSource partitionOnly = ds("partition-only", Policy.builder()
+        .allowedTables(List.of("public.people_x")).build());
+    try {
+      assertThat(query(partitionOnly, "SELECT id, name FROM people_x").rows()).hasSize(1);
+      refused(partitionOnly, "SELECT id FROM people", ErrorCode.TABLE_NOT_ALLOWED);
+    } finally {
+      partitionOnly.close();
+    }
+  }
+
+  @Test
   void anInheritanceChildOfABlockedTableIsBlocked() {
     refused(blockedParents, "SELECT token FROM vault_child", ErrorCode.TABLE_NOT_ALLOWED);
     refused(blockedParents, "SELECT (SELECT max(token) FROM vault_child)",
