@@ -372,7 +372,9 @@ final class PlanAuthority {
       }
     }
     boolean wholeRow = byRelation.values().stream().anyMatch(x -> x.wholeRow);
-    if (lookupSchemas.isEmpty() || (!RelationGuard.needed(policy) && !wholeRow)) {
+    // ancestors matter only to block rules (an allow list judges the relation scanned)
+    boolean blockRules = !policy.blockedTables().isEmpty() || !policy.blockedColumns().isEmpty();
+    if (lookupSchemas.isEmpty() || (!blockRules && !wholeRow)) {
       // no rule can refuse an ancestor or a column (the catalog rule was all), and no whole row
       // needs its columns named for masking
       return Catalog.NONE;
