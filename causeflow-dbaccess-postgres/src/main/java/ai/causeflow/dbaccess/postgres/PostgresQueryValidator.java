@@ -84,7 +84,9 @@ public final class PostgresQueryValidator {
   }
 
   private PostgresQueryValidator(Builder b) {
-    this.defaultSchema = b.defaultSchema.toLowerCase(Locale.ROOT);
+    // an unquoted identifier to PostgreSQL: ASCII letters fold, nothing else does
+    this.defaultSchema = ai.causeflow.dbaccess.postgres.internal.PgIdentifiers.foldAscii(
+        b.defaultSchema);
     this.maxLength = b.maxLength;
     this.maxNesting = b.maxNesting;
     this.parseTimeoutMillis = b.parseTimeout.toMillis();
