@@ -77,6 +77,8 @@ public class PostgresFetchBenchmark {
   PostgresReadOnlyDataSource plain;
   PostgresReadOnlyDataSource maskedOneThread;
   PostgresReadOnlyDataSource plainOneThread;
+  /** A policy with table and column rules: the relation guard and the plan's catalog lookup run. */
+  PostgresReadOnlyDataSource ruled;
   Connection raw;
   PostgresBackend backend;
   Policy policy;
@@ -112,6 +114,10 @@ public class PostgresFetchBenchmark {
     plainOneThread = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
         .policy(policy).masking(Masking.none()).auditSink(AuditSink.discard())
         .resultExecutor(null).build(), options);
+    ruled = PostgresReadOnlyDataSource.fromConfig(rc, DataSourceSettings.builder("bench")
+        .policy(policy.toBuilder().blockedTables(List.of("public.secrets"))
+            .blockedColumns(List.of("public.bench.password")).build())
+        .masking(Masking.none()).auditSink(AuditSink.discard()).build(), options);
     raw = server.getPostgresDatabase().getConnection();
     Properties props = new Properties();
     props.setProperty("user", "postgres");
@@ -134,6 +140,7 @@ public class PostgresFetchBenchmark {
     plain.close();
     maskedOneThread.close();
     plainOneThread.close();
+    ruled.close();
     raw.close();
     backend.close();
     server.close();
@@ -264,6 +271,14 @@ public class PostgresFetchBenchmark {
   public Object pointRepeatedStatement() {
     long id = 1 + ThreadLocalRandom.current().nextInt(ROWS);
     return plain.execute(QueryRequest.query(ONE).parameters(List.of(id)).build()).rows();
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public Object pointRepeatedStatementWithRules() {
+    long id = 1 + ThreadLocalRandom.current().nextInt(ROWS);
+    return ruled.execute(QueryRequest.query(ONE).parameters(List.of(id)).build()).rows();
   }
 
   @Benchmark

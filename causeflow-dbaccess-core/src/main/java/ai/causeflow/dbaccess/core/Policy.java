@@ -25,7 +25,11 @@ import java.util.Set;
  * Policy stricter = policy.toBuilder().maxRowsPerQuery(50).build();
  * }</pre>
  *
- * <p>Globs are case-insensitive, {@code *} matches any run of characters. Tables are named
+ * <p>{@code *} in a glob matches any run of characters. {@code allowedTables} compares names
+ * exactly (case-sensitive: an allow rule admits only the spelling it names, since a database may
+ * hold {@code orders} and {@code "ORDERS"} as two tables); {@code blockedTables} and
+ * {@code blockedColumns} are case-insensitive (refusing more spellings is the safe side). Tables
+ * are named
  * {@code schema.table} (SQL) or by collection/table name (MongoDB, DynamoDB); columns
  * {@code schema.table.column}.
  *
@@ -73,7 +77,7 @@ public final class Policy {
       throw invalid("statementTimeout: must be between 1 ms and 1 h, was "
           + statementTimeout.toMillis() + " ms");
     }
-    this.allowedTableGlobs = globs("allowedTables", allowedTables);
+    this.allowedTableGlobs = Glob.allExact(checked("allowedTables", allowedTables));
     this.blockedTableGlobs = globs("blockedTables", blockedTables);
     this.blockedColumnGlobs = globs("blockedColumns", blockedColumns);
   }
@@ -184,13 +188,17 @@ public final class Policy {
   }
 
   private static List<Glob> globs(String key, List<String> values) {
+    return Glob.all(checked(key, values));
+  }
+
+  private static List<String> checked(String key, List<String> values) {
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
       if (v == null || v.isBlank()) {
         throw invalid(key + "[" + i + "]: must be a non-empty glob");
       }
     }
-    return Glob.all(values);
+    return values;
   }
 
   private static DbAccessException invalid(String message) {
@@ -251,7 +259,11 @@ public final class Policy {
       return this;
     }
 
-    /** Globs over {@code schema.table}; empty means every table (subject to the backend's own rules). */
+    /**
+     * Globs over {@code schema.table}, compared case-sensitively (write names as the database
+     * stores them: PostgreSQL folds unquoted names to lower case); empty means every table
+     * (subject to the backend's own rules).
+     */
     public Builder allowedTables(List<String> v) {
       this.allowedTables = Objects.requireNonNull(v);
       return this;

@@ -65,6 +65,25 @@ class PolicyTest {
   }
 
   @Test
+  void allowRulesAreExactBlockRulesIgnoreCase() {
+    Policy p = Policy.builder().allowedTables(List.of("public.orders", "public.K*"))
+        .blockedTables(List.of("public.secrets")).blockedColumns(List.of("public.users.ssn"))
+        .build();
+    assertThat(p.isTableAllowed("public.orders")).isTrue();
+    // a quoted "ORDERS" is another table: the allow rule names only the one it spells
+    assertThat(p.isTableAllowed("public.ORDERS")).isFalse();
+    assertThat(p.isTableAllowed("PUBLIC.orders")).isFalse();
+    assertThat(p.isTableAllowed("public.Keys")).isTrue();
+    // the Kelvin sign is not K to PostgreSQL: an allow rule does not fold it
+    assertThat(p.isTableAllowed("public.\u212Aeys")).isFalse();
+    assertThat(p.isTableAllowed("public.keys")).isFalse();
+    // block rules refuse every spelling (Unicode case folding)
+    assertThat(p.isTableAllowed("public.SECRETS")).isFalse();
+    assertThat(p.isColumnBlocked("public.users.SSN")).isTrue();
+    assertThat(p.isColumnBlocked("Public.Users.Ssn")).isTrue();
+  }
+
+  @Test
   void globMetacharactersOtherThanStarAndQuestionAreLiteral() {
     Policy p = Policy.builder().allowedTables(List.of("public.order(s)+")).build();
     assertThat(p.isTableAllowed("public.order(s)+")).isTrue();

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <p>Thread-safety: immutable value; validated in the constructor.
  *
  * @param defaultSchema the schema unqualified table names resolve to (the validator's and the
- *     session's {@code search_path} agree on it); default {@code public}
+ *     session's {@code search_path} agree on it), a plain identifier folded to lower case as
+ *     PostgreSQL folds an unquoted name; default {@code public}
  * @param lockTimeout {@code lock_timeout} of every transaction, capped by the statement timeout;
  *     default 5 s
  * @param connectionWait how long a request waits for a free connection of the internal pool (or
@@ -48,6 +49,11 @@ public record PostgresOptions(
     if (!SCHEMA.matcher(defaultSchema).matches()) {
       throw invalid("defaultSchema: must be a plain identifier [A-Za-z_][A-Za-z0-9_$]*");
     }
+    // a plain (unquoted) identifier: PostgreSQL folds it to lower case (ASCII only, and the
+    // pattern admits nothing else). The session's search_path quotes the folded name and the
+    // validator resolves to it, so both read the same schema ("App" would otherwise be "App" to
+    // the session and "app" to the validator).
+    defaultSchema = defaultSchema.toLowerCase(java.util.Locale.ROOT);
     if (lockTimeout.toMillis() < 1 || lockTimeout.compareTo(Duration.ofHours(1)) > 0) {
       throw invalid("lockTimeout: must be between 1 ms and 1 h, was " + lockTimeout.toMillis()
           + " ms");

@@ -84,7 +84,9 @@ public final class PostgresQueryValidator {
   }
 
   private PostgresQueryValidator(Builder b) {
-    this.defaultSchema = b.defaultSchema.toLowerCase(Locale.ROOT);
+    // an unquoted identifier to PostgreSQL: ASCII letters fold, nothing else does
+    this.defaultSchema = ai.causeflow.dbaccess.postgres.internal.PgIdentifiers.foldAscii(
+        b.defaultSchema);
     this.maxLength = b.maxLength;
     this.maxNesting = b.maxNesting;
     this.parseTimeoutMillis = b.parseTimeout.toMillis();
@@ -216,6 +218,7 @@ public final class PostgresQueryValidator {
     }
     requireNothingDropped(parserText, parsed.get(0));
     AstChecker checker = new AstChecker(policy, defaultSchema);
+    checker.stringsApproximate(hasApproximateString(sql, toks));
     try {
       checker.check(parsed.get(0));
     } catch (StackOverflowError e) {
@@ -340,6 +343,25 @@ public final class PostgresQueryValidator {
       }
     }
     return out.toString();
+  }
+
+  /** Whether some string reaches the parser only approximately (see {@link #parserText}). */
+  private static boolean hasApproximateString(String sql, List<Token> toks) {
+    for (Token t : toks) {
+      switch (t.kind()) {
+        case STRING -> {
+          int bs = sql.indexOf('\\', t.start());
+          if (sql.charAt(t.start()) != '\'' || (bs >= 0 && bs < t.end())) {
+            return true;
+          }
+        }
+        case ESCAPE_STRING, UNICODE_STRING, DOLLAR_STRING -> {
+          return true;
+        }
+        default -> { }
+      }
+    }
+    return false;
   }
 
   private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?:";

@@ -68,6 +68,24 @@ public final class Corpora {
     return out;
   }
 
+  /** {@code policy-attacks.tsv}: expect is blocked, allow-list or masked. */
+  public static List<Attack> policyAttacks() {
+    List<Attack> out = new ArrayList<>();
+    String[] lines = read("policy-attacks.tsv").split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] cols = line.split("\t", 3);
+      if (cols.length != 3 || !List.of("blocked", "allow-list", "masked").contains(cols[1])) {
+        throw new IllegalStateException("policy-attacks.tsv:" + (i + 1) + " malformed");
+      }
+      out.add(new Attack(i + 1, cols[0], cols[1], unescape(cols[2], i + 1)));
+    }
+    return out;
+  }
+
   static String unescape(String s, int line) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {

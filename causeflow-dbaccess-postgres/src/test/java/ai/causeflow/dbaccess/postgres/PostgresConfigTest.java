@@ -73,6 +73,11 @@ class PostgresConfigTest {
     assertThat(catchThrowableOfType(DbAccessException.class,
         () -> PostgresOptions.builder().defaultSchema("x; DROP").build()).code())
         .isEqualTo(ErrorCode.CONFIG_INVALID);
+    // a plain identifier folds as PostgreSQL folds an unquoted name: the session's quoted
+    // search_path and the validator then name the same schema
+    assertThat(PostgresOptions.builder().defaultSchema("App").build().defaultSchema())
+        .isEqualTo("app");
+    assertThat(new PostgresQueryValidator("App").defaultSchema()).isEqualTo("app");
     assertThat(catchThrowableOfType(DbAccessException.class,
         () -> PostgresOptions.builder().lockTimeout(Duration.ZERO).build()).getMessage())
         .startsWith("lockTimeout:");

@@ -386,8 +386,11 @@ class PostgresQueryValidatorTest {
     Policy p = Policy.builder().allowedTables(List.of("public.*", "audit.events"))
         .blockedTables(List.of("public.secrets")).build();
     ValidatedQuery q = ok("SELECT o.id FROM orders o JOIN audit.events e ON e.id = o.id"
-        + " JOIN \"Public\".\"Items\" i ON i.id = o.id", p);
+        + " JOIN Public.Items i ON i.id = o.id", p);
     assertThat(q.tables()).containsExactlyInAnyOrder("public.orders", "audit.events", "public.items");
+    // quoted names keep their case: "Public"."Items" is another relation, not admitted by public.*
+    refused("SELECT i.id FROM \"Public\".\"Items\" i", p, ErrorCode.TABLE_NOT_ALLOWED)
+        .hasMessageContaining("Public.Items");
     refused("SELECT id FROM secrets", p, ErrorCode.TABLE_NOT_ALLOWED)
         .hasMessageContaining("public.secrets").hasMessageContaining("blockedTables");
     refused("SELECT id FROM other.t", p, ErrorCode.TABLE_NOT_ALLOWED)
@@ -567,9 +570,13 @@ class PostgresQueryValidatorTest {
     assertThat(ok("SELECT relname FROM pg_class", catalog).tables())
         .containsExactly("pg_catalog.pg_class");
     Policy named = Policy.builder()
-        .allowedTables(List.of("pg_catalog.*", "PG_CATALOG.pg_stats")).build();
+        .allowedTables(List.of("pg_catalog.*", "pg_catalog.pg_stats")).build();
     assertThat(ok("SELECT attname, null_frac FROM pg_stats", named).tables())
         .containsExactly("pg_catalog.pg_stats");
+    // the exact naming is exact: another letter case does not name it
+    refused("SELECT attname FROM pg_stats", Policy.builder()
+        .allowedTables(List.of("pg_catalog.*", "PG_CATALOG.PG_STATS")).build(),
+        ErrorCode.TABLE_NOT_ALLOWED);
     refused("SELECT stavalues1 FROM pg_statistic", named, ErrorCode.TABLE_NOT_ALLOWED);
     refused("SELECT attname FROM pg_stats", Policy.builder()
         .allowedTables(List.of("pg_catalog.pg_stat*")).build(), ErrorCode.TABLE_NOT_ALLOWED);

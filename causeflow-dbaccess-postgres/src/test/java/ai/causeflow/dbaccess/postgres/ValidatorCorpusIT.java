@@ -3,8 +3,10 @@ package ai.causeflow.dbaccess.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.Policy;
+import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.postgres.testing.EmbeddedPostgresServer;
 import ai.causeflow.dbaccess.postgres.testing.TestDatabase;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +97,45 @@ class ValidatorCorpusIT {
     }
     assertThat(failures).isEmpty();
     assertThat(ran).isGreaterThanOrEqualTo(200);
+  }
+
+  /**
+   * The server's plan as a second authority refuses none of the legitimate entries the validator
+   * accepts (no false disagreement), with block rules present so that its catalog lookup runs.
+   */
+  @Test
+  void acceptedEntriesPassTheServersPlan() {
+    Policy p = CorpusTest.INVESTIGATOR.toBuilder()
+        .blockedTables(List.of("public.no_such_table"))
+        .blockedColumns(List.of("public.no_such_table.secret")).build();
+    PostgresQueryValidator validator = new PostgresQueryValidator();
+    List<String> failures = new ArrayList<>();
+    int answered = 0;
+    try (PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.create(db.dataSource(),
+        DataSourceSettings.builder("corpus").policy(p).build())) {
+      for (String sql : Corpora.legitQueries()) {
+        ValidatedQuery q;
+        try {
+          q = validator.validate(sql, p);
+        } catch (DbAccessException refused) {
+          continue;
+        }
+        List<@Nullable Object> params = new ArrayList<>();
+        for (int i = 0; i < q.jdbc().maxParameter(); i++) {
+          params.add(null);
+        }
+        try {
+          ds.execute(QueryRequest.query(sql).parameters(params).build());
+          answered++;
+        } catch (DbAccessException e) {
+          if (e.code().isPolicyRefusal()) {
+            failures.add(e.code() + " " + e.getMessage() + "\n   in: " + sql);
+          }
+        }
+      }
+    }
+    assertThat(failures).as("legitimate entries the server's plan refused").isEmpty();
+    assertThat(answered).isGreaterThanOrEqualTo(200);
   }
 
   @Test

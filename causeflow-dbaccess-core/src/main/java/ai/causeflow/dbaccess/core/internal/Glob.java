@@ -6,10 +6,13 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A case-insensitive glob: {@code *} matches any run of characters (dots included), {@code ?} one
- * character; everything else is literal. Used for table, column and key rules.
+ * A glob: {@code *} matches any run of characters (dots included), {@code ?} one character;
+ * everything else is literal. Used for table, column and key rules.
  *
- * <p>Case-insensitive on purpose: for a block list, matching more spellings is the safe side.
+ * <p>{@link #of} is case-insensitive, on purpose: for a block list (or a masking rule), matching
+ * more spellings is the safe side. {@link #exact} compares characters exactly, for allow lists:
+ * PostgreSQL keeps the case of quoted names, so {@code "ORDERS"} is another table than
+ * {@code orders} and an allow rule naming one must not admit the other.
  *
  * <p>Thread-safety: immutable.
  */
@@ -17,7 +20,7 @@ public final class Glob {
   private final String source;
   private final Pattern pattern;
 
-  private Glob(String source) {
+  private Glob(String source, boolean caseInsensitive) {
     this.source = source;
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < source.length(); i++) {
@@ -30,20 +33,35 @@ public final class Glob {
         re.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    this.pattern = Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL
-        | Pattern.UNICODE_CASE);
+    this.pattern = Pattern.compile(re.toString(), caseInsensitive
+        ? Pattern.CASE_INSENSITIVE | Pattern.DOTALL | Pattern.UNICODE_CASE : Pattern.DOTALL);
   }
 
+  /** A case-insensitive glob (Unicode case folding): for rules that refuse or mask. */
   public static Glob of(String glob) {
+    return create(glob, true);
+  }
+
+  /** A case-sensitive glob: for rules that admit (allow lists). */
+  public static Glob exact(String glob) {
+    return create(glob, false);
+  }
+
+  private static Glob create(String glob, boolean caseInsensitive) {
     Objects.requireNonNull(glob, "glob");
     if (glob.isEmpty()) {
       throw new IllegalArgumentException("empty glob");
     }
-    return new Glob(glob);
+    return new Glob(glob, caseInsensitive);
   }
 
   public static List<Glob> all(List<String> globs) {
     return globs.stream().map(Glob::of).toList();
+  }
+
+  /** {@link #exact} of each. */
+  public static List<Glob> allExact(List<String> globs) {
+    return globs.stream().map(Glob::exact).toList();
   }
 
   public boolean matches(String name) {

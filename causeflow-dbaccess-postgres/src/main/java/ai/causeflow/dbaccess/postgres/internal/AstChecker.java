@@ -113,6 +113,17 @@ public final class AstChecker {
     return tables;
   }
 
+  private boolean stringsApproximate;
+
+  /**
+   * Tells the checker that some string literal of the statement reached the parser only
+   * approximately (escape, Unicode or dollar-quoted strings are rewritten as plain ones): then no
+   * literal is trusted as a relation name.
+   */
+  public void stringsApproximate(boolean approximate) {
+    this.stringsApproximate = approximate;
+  }
+
   public Set<String> functions() {
     return functions;
   }
@@ -215,6 +226,7 @@ public final class AstChecker {
     } else if (node instanceof Function f) {
       checkFunction(f.getMultipartName());
       checkSettingRead(f);
+      checkRelationFunction(f);
       ExpressionList<?> params = f.getParameters();
       if (params != null && params.size() == 1 && params.get(0).getClass() == AllColumns.class) {
         // count(*): the star names no column
@@ -295,12 +307,12 @@ public final class AstChecker {
       boolean recursive = with.stream().anyMatch(WithItem::isRecursive);
       if (recursive) {
         for (WithItem<?> w : with) {
-          scope.ctes.add(Identifiers.unquote(w.getAliasName()));
+          scope.ctes.add(Identifiers.pg(w.getAliasName()));
         }
       }
       for (WithItem<?> w : with) {
         walk(w, scope, depth + 1);
-        scope.ctes.add(Identifiers.unquote(w.getAliasName()));
+        scope.ctes.add(Identifiers.pg(w.getAliasName()));
       }
     }
     if (select instanceof PlainSelect ps) {
@@ -354,7 +366,7 @@ public final class AstChecker {
     if (item == null) {
       return;
     }
-    String alias = item.getAlias() == null ? null : Identifiers.unquote(item.getAlias().getName());
+    String alias = item.getAlias() == null ? null : Identifiers.pg(item.getAlias().getName());
     if (item instanceof Table t) {
       checkTable(t, scope); // tables before columns: the table rule is the more useful refusal
       List<String> resolved = resolveTable(t, scope);
@@ -370,7 +382,7 @@ public final class AstChecker {
           }
         }
       }
-      String name = alias != null ? alias : Identifiers.unquote(t.getName());
+      String name = alias != null ? alias : Identifiers.pg(t.getName());
       scope.sources.add(new Source(name, resolved));
     } else if (item instanceof ParenthesedFromItem p) {
       int first = scope.sources.size();
@@ -439,8 +451,10 @@ public final class AstChecker {
   private List<String> resolveTable(Table t, Scope scope) {
     requireNotKeyword(t.getName());
     requireNotKeyword(t.getSchemaName());
-    String name = Identifiers.unquote(t.getName());
-    String schema = t.getSchemaName() == null ? null : Identifiers.unquote(t.getSchemaName());
+    // exactly as PostgreSQL resolves them: a quoted "Secrets" is neither secrets nor a CTE
+    // named secrets, and an allow rule must not admit a name the server reads differently
+    String name = Identifiers.pg(t.getName());
+    String schema = t.getSchemaName() == null ? null : Identifiers.pg(t.getSchemaName());
     if (schema == null || schema.isEmpty()) {
       if (scope.isCte(name)) {
         return List.of();
@@ -498,6 +512,20 @@ public final class AstChecker {
   }
 
   /**
+   * The rule for an inheritance/partition ancestor of a relation the statement reads: only the
+   * block list applies (a partition of a blocked table is blocked by its own name; an allow list
+   * that names a partition without its parent still admits the partition).
+   */
+  static void checkAncestor(String qualified, Policy policy) {
+    for (String glob : policy.blockedTables()) {
+      if (Glob.of(glob).matches(qualified)) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "table '" + qualified
+            + "' matches blockedTables rule '" + glob + "'");
+      }
+    }
+  }
+
+  /**
    * Monitoring views that extensions install in an ordinary schema (usually {@code public}): they
    * show what the statistics views in {@code pg_catalog} show (other sessions' statement text,
    * with the literals of utility statements kept; plans; qualifier constants), so they follow the
@@ -518,7 +546,7 @@ public final class AstChecker {
   private static boolean allowedTablesNameSchema(Policy policy, String schema) {
     for (String glob : policy.allowedTables()) {
       int dot = glob.indexOf('.');
-      if (dot > 0 && glob.substring(0, dot).equalsIgnoreCase(schema)) {
+      if (dot > 0 && glob.substring(0, dot).equals(schema)) { // admits: exact
         return true;
       }
     }
@@ -527,7 +555,7 @@ public final class AstChecker {
 
   private static boolean allowedTablesNameExactly(Policy policy, String qualified) {
     for (String glob : policy.allowedTables()) {
-      if (glob.equalsIgnoreCase(qualified)) {
+      if (glob.equals(qualified)) { // admits: exact
         return true;
       }
     }
@@ -555,6 +583,73 @@ public final class AstChecker {
           + "' returns system catalog data (like " + catalogView + "), which is blocked unless an"
           + " allowedTables rule names schema 'pg_catalog'");
     }
+  }
+
+  /**
+   * Functions about one relation (size, row count, row locks, tuple statistics, definition):
+   * limited to a literal first argument naming a relation the table rule allows, which is then
+   * recorded as a table of the statement (so the relation guard judges what is under it). See
+   * {@link FunctionDenyList#RELATION_METADATA}.
+   */
+  private void checkRelationFunction(Function f) {
+    List<String> name = f.getMultipartName();
+    if (name == null || name.isEmpty()) {
+      return;
+    }
+    String simple = Identifiers.unquote(name.get(name.size() - 1));
+    String definition = FunctionDenyList.definitionReader(simple);
+    if (definition != null && !allowedTablesNameSchema("pg_catalog")) {
+      throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "function '" + simple
+          + "' returns definitions from the system catalog (like " + definition + "), which is"
+          + " blocked unless an allowedTables rule names schema 'pg_catalog'");
+    }
+    FunctionDenyList.RelationArgument kind = FunctionDenyList.relationArgument(simple);
+    if (kind == null) {
+      return;
+    }
+    ExpressionList<?> params = f.getParameters();
+    Object first = params == null || params.isEmpty() || f.getNamedParameters() != null
+        ? null : params.get(0);
+    if (first instanceof CastExpression cast && cast.getColDataType() != null
+        && Identifiers.unquote(cast.getColDataType().getDataType()).replace("pg_catalog.", "")
+            .equals("regclass")) {
+      first = cast.getLeftExpression();
+    }
+    List<String> parts = null;
+    if (first instanceof StringValue sv && sv.getPrefix() == null && !stringsApproximate) {
+      try {
+        parts = PgIdentifiers.parse(sv.getValue(), 2, "a relation");
+      } catch (DbAccessException e) {
+        parts = null; // not a plain relation name: judged as a computed argument below
+      }
+    }
+    if (parts == null) {
+      if (kind == FunctionDenyList.RelationArgument.CONTENTS
+          || !allowedTablesNameSchema("pg_catalog")) {
+        throw new DbAccessException(ErrorCode.TABLE_NOT_ALLOWED, "function '" + simple
+            + "' reveals a relation's size, rows, locks or definition; its first argument must"
+            + " be a literal relation name ('schema.table') the policy allows"
+            + (kind == FunctionDenyList.RelationArgument.CONTENTS ? ""
+                : ", or an allowedTables rule must name schema 'pg_catalog'"));
+      }
+      return;
+    }
+    Table t = parts.size() == 2 ? new Table(quote(parts.get(0)), quote(parts.get(1)))
+        : new Table(quote(parts.get(0)));
+    for (String qualified : resolveTable(t, new Scope(null))) {
+      try {
+        checkRelation(qualified, policy);
+      } catch (DbAccessException e) {
+        throw new DbAccessException(e.code(), "function '" + simple + "' names a relation that"
+            + " is refused: " + e.getMessage());
+      }
+      tables.add(qualified);
+    }
+  }
+
+  /** Quotes a resolved identifier so that {@link Identifiers#pg} returns it unchanged. */
+  private static String quote(String resolved) {
+    return "\"" + resolved.replace("\"", "\"\"") + "\"";
   }
 
   /**
@@ -613,20 +708,20 @@ public final class AstChecker {
   // --- columns --------------------------------------------------------------------------------
 
   private void checkColumn(Column c, Scope scope) {
-    String col = Identifiers.unquote(c.getColumnName());
+    String col = Identifiers.pg(c.getColumnName());
     Table qualifier = c.getTable();
     String qName = qualifier == null || qualifier.getName() == null ? null
-        : Identifiers.unquote(qualifier.getName());
+        : Identifiers.pg(qualifier.getName());
     if (qName == null || qName.isEmpty()) {
       checkUnqualified(col, scope);
       return;
     }
     String qSchema = qualifier.getSchemaName() == null ? null
-        : Identifiers.unquote(qualifier.getSchemaName());
+        : Identifiers.pg(qualifier.getSchemaName());
     Source src = scope.find(qSchema, qName);
     if (src != null) {
       for (String table : src.tables) {
-        if (WHOLE_ROW_FUNCTIONS.contains(col)) {
+        if (WHOLE_ROW_FUNCTIONS.contains(col.toLowerCase(java.util.Locale.ROOT))) {
           // PostgreSQL's attribute notation: t.to_json is to_json(t), the whole row
           starOn(table);
         }
@@ -647,8 +742,9 @@ public final class AstChecker {
         for (String table : src.tables) {
           blockColumn(table + "." + col);
         }
-        if (src.name.equals(col)) {
+        if (src.name.equalsIgnoreCase(col)) {
           // a whole-row reference (SELECT u FROM users u) exposes every column, like u.*
+          // (compared ignoring case: judging more references as whole rows only refuses more)
           for (String table : src.tables) {
             starOn(table);
           }
@@ -678,9 +774,9 @@ public final class AstChecker {
       checkStar(scope);
       return;
     }
-    String qName = Identifiers.unquote(qualifier.getName());
+    String qName = Identifiers.pg(qualifier.getName());
     String qSchema = qualifier.getSchemaName() == null ? null
-        : Identifiers.unquote(qualifier.getSchemaName());
+        : Identifiers.pg(qualifier.getSchemaName());
     Source src = scope.find(qSchema, qName);
     if (src != null) {
       for (String table : src.tables) {

@@ -120,7 +120,31 @@ public final class FunctionDenyList {
       rule("heap_force_*", "pg_surgery writes heap pages"),
       rule("pg_buffercache_evict*", "evicts shared buffers"),
       rule("autoprewarm_*", "starts a background worker or writes a file"),
-      rule("bt_index_parent_check", "amcheck takes a ShareLock that blocks writes to the table"));
+      rule("bt_index_parent_check", "amcheck takes a ShareLock that blocks writes to the table"),
+      // --- issue 8 (sec): server paths and identifiers; raw pages and free space of any relation
+      rule("pg_config", "reveals server installation paths and build options"),
+      rule("pg_control_*", "reveals the control file: system identifier, paths, WAL positions"),
+      rule("pg_current_logfile", "reveals server log file paths"),
+      rule("pg_tablespace_location", "reveals server file system paths"),
+      rule("pg_relation_filepath", "reveals server file system paths"),
+      rule("pg_relation_filenode", "reveals on-disk file identifiers"),
+      rule("pg_filenode_relation", "maps on-disk file identifiers to relations"),
+      rule("page_header", "pageinspect reads raw pages of any relation"),
+      rule("page_checksum", "pageinspect reads raw pages of any relation"),
+      rule("fsm_page_contents", "pageinspect reads raw pages of any relation"),
+      rule("bt_metap", "pageinspect reads raw index pages"),
+      rule("bt_page_stats", "pageinspect reads raw index pages"),
+      rule("bt_multi_page_stats", "pageinspect reads raw index pages"),
+      rule("brin_metapage_info", "pageinspect reads raw index pages"),
+      rule("brin_revmap_data", "pageinspect reads raw index pages"),
+      rule("gin_metapage_info", "pageinspect reads raw index pages"),
+      rule("gin_page_opaque_info", "pageinspect reads raw index pages"),
+      rule("hash_metapage_info", "pageinspect reads raw index pages"),
+      rule("hash_page_*", "pageinspect reads raw index pages"),
+      rule("hash_bitmap_info", "pageinspect reads raw index pages"),
+      rule("gist_page_opaque_info", "pageinspect reads raw index pages"),
+      rule("pg_freespace", "pg_freespacemap reads the free space map of any relation"),
+      rule("pg_visibility_map_summary", "pg_visibility reads the visibility map"));
 
   private static final List<Glob> SIMPLE = RULES.stream()
       .filter(r -> !r[0].contains(".")).map(r -> Glob.of(r[0])).toList();
@@ -154,10 +178,74 @@ public final class FunctionDenyList {
       rule("pg_get_backend_memory_contexts", "pg_backend_memory_contexts"),
       rule("pg_get_shmem_allocations", "pg_shmem_allocations"),
       rule("pg_stat_get_progress_info", "pg_stat_progress_*"),
-      rule("pg_stat_get_subscription*", "pg_stat_subscription"));
+      rule("pg_stat_get_subscription*", "pg_stat_subscription"),
+      // issue 8 (sec): the server's own address, as pg_stat_activity shows client addresses
+      rule("inet_server_addr", "pg_stat_activity (server address)"),
+      rule("inet_server_port", "pg_stat_activity (server port)"));
 
   private static final List<Glob> CATALOG_READER_GLOBS = CATALOG_READERS.stream()
       .map(r -> Glob.of(r[0])).toList();
+
+  // --- issue 8 (sec): functions about one relation, named by their first argument ------------
+
+  /**
+   * Functions whose first argument names a relation and whose result reveals that relation's
+   * size, row count, row locks, tuple statistics, visibility or definition. They are accepted only
+   * when that argument is a literal ({@code 'orders'} or {@code 'orders'::regclass}) naming a
+   * relation the table rule allows; the named relation is then judged like a table of the
+   * statement (also under views, partitions and inheritance). A computed argument (a column, an
+   * oid, an expression) could name any relation: for {@link #RELATION_CONTENTS} it is refused, for
+   * the others it is accepted only where the catalog would show the same (an allowedTables rule
+   * names {@code pg_catalog}).
+   */
+  public static final List<String> RELATION_METADATA = List.of("pg_relation_size",
+      "pg_total_relation_size", "pg_table_size", "pg_indexes_size", "pg_get_viewdef",
+      "pg_stat_get_*", "pg_stat_get_xact_*", "pg_get_partkeydef", "pg_partition_tree",
+      "pg_partition_ancestors", "pg_partition_root", "pg_get_replica_identity_index",
+      "pg_column_is_updatable", "pg_relation_is_updatable", "pg_indexam_has_property",
+      "pg_index_has_property", "pg_index_column_has_property", "pg_get_serial_sequence");
+
+  /** Relation functions that read contents-level detail: a literal allowed relation only. */
+  public static final List<String> RELATION_CONTENTS = List.of("pgstattuple*", "pgstatindex",
+      "pgstatginindex", "pgstathashindex", "pgrowlocks", "pg_visibility*", "pg_check_frozen",
+      "pg_check_visible");
+
+  /**
+   * Definition functions taking an object id (of a rule, trigger, index, constraint, statistics
+   * object, or an expression node of a relation): the definition can name blocked columns and
+   * carry literals, and the id itself comes from the catalog, so they are catalog readers.
+   */
+  public static final List<String[]> DEFINITION_READERS = List.of(
+      rule("pg_get_ruledef", "pg_rules"), rule("pg_get_triggerdef", "pg_trigger"),
+      rule("pg_get_indexdef", "pg_indexes"), rule("pg_get_constraintdef", "pg_constraint"),
+      rule("pg_get_statisticsobjdef*", "pg_statistic_ext"), rule("pg_get_expr", "pg_attrdef"),
+      rule("pg_get_functiondef", "pg_proc"), rule("pg_get_function_*", "pg_proc"),
+      rule("pg_get_policydef", "pg_policies"));
+
+  private static final List<Glob> RELATION_METADATA_GLOBS = Glob.all(RELATION_METADATA);
+  private static final List<Glob> RELATION_CONTENTS_GLOBS = Glob.all(RELATION_CONTENTS);
+  private static final List<Glob> DEFINITION_READER_GLOBS = DEFINITION_READERS.stream()
+      .map(r -> Glob.of(r[0])).toList();
+
+  /** How a function taking a relation as its first argument is limited; null if it is not one. */
+  public enum RelationArgument { METADATA, CONTENTS }
+
+  public static @Nullable RelationArgument relationArgument(String simpleName) {
+    if (Glob.firstMatch(RELATION_CONTENTS_GLOBS, simpleName) != null) {
+      return RelationArgument.CONTENTS;
+    }
+    if (Glob.firstMatch(RELATION_METADATA_GLOBS, simpleName) != null) {
+      return RelationArgument.METADATA;
+    }
+    return null;
+  }
+
+  /** The catalog relation a definition function reads, or null. */
+  public static @Nullable String definitionReader(String simpleName) {
+    Glob g = Glob.firstMatch(DEFINITION_READER_GLOBS, simpleName);
+    return g == null ? null : DEFINITION_READERS.stream().filter(r -> r[0].equals(g.source()))
+        .findFirst().map(r -> r[1]).orElse("the catalog");
+  }
 
   private FunctionDenyList() {}
 

@@ -16,7 +16,7 @@ final class GlobPrefix {
     states[0] = true;
     closeStars(glob, states);
     for (int p = 0; p < prefix.length(); p++) {
-      char c = Character.toLowerCase(prefix.charAt(p));
+      char c = prefix.charAt(p);
       boolean[] next = new boolean[g + 1];
       boolean any = false;
       for (int i = 0; i <= g; i++) {
@@ -28,7 +28,7 @@ final class GlobPrefix {
           if (gc == '*') {
             next[i] = true;
             any = true;
-          } else if (gc == '?' || Character.toLowerCase(gc) == c) {
+          } else if (gc == '?' || sameIgnoringCase(gc, c)) {
             next[i + 1] = true;
             any = true;
           }
@@ -46,6 +46,12 @@ final class GlobPrefix {
       }
     }
     return false;
+  }
+
+  /** Like {@code Pattern.CASE_INSENSITIVE | UNICODE_CASE}: upper- or lower-case forms equal. */
+  private static boolean sameIgnoringCase(char a, char b) {
+    return a == b || Character.toUpperCase(a) == Character.toUpperCase(b)
+        || Character.toLowerCase(a) == Character.toLowerCase(b);
   }
 
   /** A {@code *} may match the empty string: a state before it also stands after it. */

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,18 @@ final class PgCursor implements RowCursor {
   static PgCursor execute(PgSession session, ExecutionContext ctx, String sql,
       int[] parameterIndexes, List<@Nullable Object> parameters, int fetchSize,
       @Nullable Policy columnPolicy, @Nullable RowHook hook, String @Nullable [] renames) {
+    return execute(session, ctx, sql, parameterIndexes, parameters, fetchSize, columnPolicy, hook,
+        renames, null);
+  }
+
+  /**
+   * As above; {@code lineage} (from {@link PlanAuthority}) names the source columns of each
+   * output column, which masking column rules match besides the output label.
+   */
+  static PgCursor execute(PgSession session, ExecutionContext ctx, String sql,
+      int[] parameterIndexes, List<@Nullable Object> parameters, int fetchSize,
+      @Nullable Policy columnPolicy, @Nullable RowHook hook, String @Nullable [] renames,
+      PlanAuthority.@Nullable Lineage lineage) {
     try {
       PreparedStatement ps = session.connection().prepareStatement(sql,
           ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
@@ -96,6 +109,7 @@ final class PgCursor implements RowCursor {
         String type = PgValues.canonicalType(md.getColumnTypeName(i + 1));
         String source = null;
         String sourceColumn = null;
+        Set<String> sources = new LinkedHashSet<>();
         if (pg != null) {
           String table = pg.getBaseTableName(i + 1);
           if (table != null && !table.isEmpty()) {
@@ -107,9 +121,15 @@ final class PgCursor implements RowCursor {
             if (columnPolicy != null && base != null && !base.isEmpty()) {
               columnPolicy.checkColumn(source + "." + base);
             }
+            if (base != null && !base.isEmpty()) {
+              sources.add(source + "." + base); // a rule follows the column, not its label
+            }
           }
         }
-        columns.add(new Column(names[i], type, source, sourceColumn));
+        if (lineage != null) {
+          sources.addAll(lineage.of(i));
+        }
+        columns.add(new Column(names[i], type, source, sourceColumn, List.copyOf(sources)));
         readers[i] = PgValues.readerFor(type);
       }
       return new PgCursor(session, ps, rs, List.copyOf(columns), RowShape.of(List.of(names)),

@@ -83,6 +83,11 @@ public final class PgIdentifiers {
     return parts;
   }
 
+  /** ASCII A-Z to lower case, nothing else: how PostgreSQL folds an unquoted identifier. */
+  public static String foldAscii(String s) {
+    return Identifiers.foldAscii(s);
+  }
+
   private static DbAccessException invalid(String what) {
     return new DbAccessException(ErrorCode.INVALID_PARAMS, "statement: must be " + what
         + " (identifiers, optionally double-quoted, at most 63 characters each)");

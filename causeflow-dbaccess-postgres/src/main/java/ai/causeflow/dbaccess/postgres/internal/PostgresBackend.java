@@ -129,13 +129,18 @@ public final class PostgresBackend implements Backend {
     int fetch = Math.max(1, Math.min(options.fetchSize(), ctx.maxRowsToRead()));
     Operation op = plan.operation();
     Policy policy = ctx.policy();
+    PlanAuthority.Lineage lineage = null;
     try {
       if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
         RelationGuard.check(session, plan.tables(), policy);
+        // the server's own name resolution: what the plan scans is judged too, always (the
+        // catalog rule holds under every policy); see PlanAuthority
+        lineage = PlanAuthority.check(session, plan.jdbcSql(), plan.parameterIndexes(),
+            plan.request().parameters(), plan.tables(), policy);
       }
       if (op.equals(Operation.QUERY)) {
         return PgCursor.execute(session, ctx, plan.jdbcSql(), plan.parameterIndexes(),
-            plan.request().parameters(), fetch, policy, null, null);
+            plan.request().parameters(), fetch, policy, null, null, lineage);
       }
       if (op.equals(Operation.EXPLAIN)) {
         return explain(session, ctx, plan, fetch);

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -43,9 +42,10 @@ final class RelationGuard {
   static final AtomicLong LOOKUPS = new AtomicLong();
 
   /**
-   * {@code $1}: schemas, {@code $2}: relation names (lower-case, matched case-insensitively so a
-   * quoted mixed-case name the validator lower-cased is still found; a match on more than one
-   * relation only means more relations are judged). One row per (named relation, relation under
+   * {@code $1}: schemas, {@code $2}: relation names, exactly as PostgreSQL resolved them (the
+   * validator folds unquoted names the way the server does and keeps quoted ones; comparing
+   * {@code lower(relname)} would miss a view whose upper-case non-ASCII name the server keeps).
+   * One row per (named relation, relation under
    * it): the latter's kind and the columns the edge exposes (all of them for a child or a
    * whole-row reference, the referenced ones for a view).
    */
@@ -54,9 +54,8 @@ final class RelationGuard {
       + " t.s || '.' || t.r AS root"
       + " FROM ROWS FROM (pg_catalog.unnest(?::text[]), pg_catalog.unnest(?::text[]))"
       + " AS t(s, r)"
-      + " JOIN pg_catalog.pg_namespace n ON pg_catalog.lower(n.nspname) = t.s"
-      + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-      + " AND pg_catalog.lower(c.relname) = t.r),"
+      + " JOIN pg_catalog.pg_namespace n ON n.nspname = t.s"
+      + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.r),"
       + " deps(root, oid, nsp, rel, kind, subid) AS ("
       + " SELECT root, oid, nsp, rel, kind, -1 FROM roots"
       + " UNION"
@@ -86,13 +85,21 @@ final class RelationGuard {
       + " AND m.relid <> d.oid) e"
       + " JOIN pg_catalog.pg_class cc ON cc.oid = e.child"
       + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
-      + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%')"
-      + " SELECT d.root, pg_catalog.lower(d.nsp || '.' || d.rel) AS rel, d.kind,"
+      + " WHERE d.nsp <> 'information_schema' AND d.nsp NOT LIKE 'pg\\_%'),"
+      // upwards: a partition or inheritance child is blocked when an ancestor is (issue 8)
+      + " ups(root, oid, depth) AS (SELECT root, oid, 0 FROM roots"
+      + " UNION ALL SELECT u.root, i.inhparent, u.depth + 1 FROM ups u"
+      + " JOIN pg_catalog.pg_inherits i ON i.inhrelid = u.oid WHERE u.depth < 100)"
+      + " SELECT d.root, d.nsp || '.' || d.rel AS rel, d.kind,"
       + " (SELECT pg_catalog.array_agg(a.attname::text) FROM pg_catalog.pg_attribute a"
       + " WHERE a.attrelid = d.oid AND a.attnum > 0 AND NOT a.attisdropped"
       + " AND (d.subid = 0 OR a.attnum = d.subid)) AS cols"
       + " FROM deps d"
       + " WHERE d.subid >= 0"
+      + " UNION ALL"
+      + " SELECT u.root, un.nspname::text || '.' || uc.relname::text, 'ancestor', NULL"
+      + " FROM ups u JOIN pg_catalog.pg_class uc ON uc.oid = u.oid"
+      + " JOIN pg_catalog.pg_namespace un ON un.oid = uc.relnamespace WHERE u.depth > 0"
       + " ORDER BY 1, 2";
 
   /** Whether the policy has a rule that a relation under a view could break. */
@@ -147,8 +154,16 @@ final class RelationGuard {
   private static void judge(String root, String rel, String kind, @Nullable Array cols,
       Policy policy) throws SQLException {
     try {
-      AstChecker.checkRelation(rel, policy);
+      if (kind.equals("ancestor")) {
+        AstChecker.checkAncestor(rel, policy);
+      } else {
+        AstChecker.checkRelation(rel, policy);
+      }
     } catch (DbAccessException e) {
+      if (kind.equals("ancestor")) {
+        throw new DbAccessException(e.code(), "table '" + root + "' is a partition or"
+            + " inheritance child of '" + rel + "', which is refused: " + e.getMessage());
+      }
       throw new DbAccessException(e.code(), "table '" + root + "' reads " + describe(kind) + " '"
           + rel + "' (through a view, partition or inheritance child), which is refused: "
           + e.getMessage());
@@ -157,7 +172,7 @@ final class RelationGuard {
       return;
     }
     for (Object col : (Object[]) cols.getArray()) {
-      String qualified = rel + "." + String.valueOf(col).toLowerCase(Locale.ROOT);
+      String qualified = rel + "." + col;
       try {
         policy.checkColumn(qualified);
       } catch (DbAccessException e) {

@@ -126,7 +126,26 @@ public final class ValueMasker {
     Column col = byName.get(key);
     String qualified = col == null || col.sourceTable() == null ? null : col.qualifiedName();
     ColumnRules.Rule rule = rules.match(key, null, qualified);
+    if (rule == null && col != null) {
+      rule = bySource(col);
+    }
     return rule != null ? whole(rule, value, stats) : keyed(key, value, key, qualified, 1, stats);
+  }
+
+  /**
+   * The first rule matching a source column the value is read or derived from (issue 8: a rule
+   * follows the data, not the output label): by {@code schema.table.column} and by the column's
+   * own name, as for a plain column.
+   */
+  private ColumnRules.@Nullable Rule bySource(Column c) {
+    for (String source : c.sources()) {
+      int dot = source.lastIndexOf('.');
+      ColumnRules.Rule r = rules.match(dot < 0 ? source : source.substring(dot + 1), null, source);
+      if (r != null) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** Columns without those a {@code drop} rule removes. */
@@ -139,6 +158,9 @@ public final class ValueMasker {
       Column c = columns.get(i);
       ColumnRules.Rule r = rules.match(c.name(), null,
           c.sourceTable() == null ? null : c.qualifiedName());
+      if (r == null) {
+        r = bySource(c);
+      }
       if (r != null && r.action() == Strategy.DROP) {
         if (out == null) {
           out = new ArrayList<>(columns.subList(0, i));
