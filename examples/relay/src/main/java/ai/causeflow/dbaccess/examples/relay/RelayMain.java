@@ -11,11 +11,12 @@ import java.util.Map;
 
 /**
  * The command line: {@code java -jar causeflow-relay.jar --config relay-config.yaml [--stdio |
- * --check]}.
+ * --mcp | --check]}.
  *
  * <pre>{@code
  * java -jar causeflow-relay.jar --config relay-config.yaml           # WebSocket mode
  * java -jar causeflow-relay.jar --config relay-config.yaml --stdio   # JSON-RPC lines on stdio
+ * java -jar causeflow-relay.jar --config relay-config.yaml --mcp     # an MCP server on stdio
  * java -jar causeflow-relay.jar --config relay-config.yaml --check   # readiness report, exit 0/1
  * }</pre>
  *
@@ -29,11 +30,14 @@ public final class RelayMain {
   public static final int EXIT_USAGE = 2;
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --check]",
+      "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --mcp | --check]",
       "",
       "  --config FILE  relay-config.yaml (see docs/relay.md); ${VAR} is read from the environment",
       "  --stdio        serve newline-delimited JSON-RPC on stdin/stdout instead of dialling out;",
       "                 logs and audit go to stderr; controlPlane is optional",
+      "  --mcp          serve the Model Context Protocol on stdin/stdout (tools and the",
+      "                 investigate_database prompt, see docs/mcp.md); logs and audit go to",
+      "                 stderr; controlPlane is optional",
       "  --check        validate the config, connect to every resource once, print a readiness",
       "                 report and exit 0 (all ready) or 1",
       "  --help         this text",
@@ -43,7 +47,13 @@ public final class RelayMain {
 
   public static void main(String[] args) {
     configureLogging();
-    int rc = run(args, System.in, System.out, System.err, DataSourceFactory.defaults(),
+    PrintStream stdout = System.out;
+    if (java.util.Arrays.asList(args).contains("--mcp")) {
+      // stdout carries the protocol and nothing else: anything printed through System.out (a
+      // library's warning, a stray debug line) goes to stderr instead.
+      System.setOut(System.err);
+    }
+    int rc = run(args, System.in, stdout, System.err, DataSourceFactory.defaults(),
         RelayOptions.fromSystemProperties(), true);
     System.exit(rc);
   }
@@ -69,6 +79,7 @@ public final class RelayMain {
     Log.to(stderr);
     Path config = null;
     boolean stdio = false;
+    boolean mcp = false;
     boolean check = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -80,6 +91,7 @@ public final class RelayMain {
           config = Path.of(args[++i]);
         }
         case "--stdio" -> stdio = true;
+        case "--mcp" -> mcp = true;
         case "--check" -> check = true;
         case "--help", "-h" -> {
           stdout.print(USAGE);
@@ -96,15 +108,15 @@ public final class RelayMain {
       stderr.print("--config is required\n" + USAGE);
       return EXIT_USAGE;
     }
-    if (stdio && check) {
-      stderr.print("--stdio and --check cannot be combined\n" + USAGE);
+    if ((stdio ? 1 : 0) + (mcp ? 1 : 0) + (check ? 1 : 0) > 1) {
+      stderr.print("--stdio, --mcp and --check cannot be combined\n" + USAGE);
       return EXIT_USAGE;
     }
     RelayConfig cfg;
     try {
       cfg = RelayConfig.load(config);
-      if (!stdio && !check && cfg.controlPlane() == null) {
-        stderr.println("configuration error: controlPlane: is required unless --stdio");
+      if (!stdio && !mcp && !check && cfg.controlPlane() == null) {
+        stderr.println("configuration error: controlPlane: is required unless --stdio or --mcp");
         return EXIT_ERROR;
       }
     } catch (DbAccessException e) {
@@ -114,7 +126,7 @@ public final class RelayMain {
     Relay relay;
     try {
       relay = Relay.builder(cfg).options(options).dataSourceFactory(factory).masking(masking)
-          .auditFromConfig(stdio, stdout, stderr).build();
+          .auditFromConfig(stdio || mcp, stdout, stderr).build();
     } catch (DbAccessException e) {
       stderr.println("start-up error: " + e.getMessage());
       return EXIT_ERROR;
@@ -125,6 +137,14 @@ public final class RelayMain {
     started.accept(relay);
     if (check) {
       return check(cfg, relay, stdout);
+    }
+    if (mcp) {
+      try {
+        relay.serveMcp(stdin, stdout);
+      } finally {
+        relay.shutdown();
+      }
+      return 0;
     }
     if (stdio) {
       try {
