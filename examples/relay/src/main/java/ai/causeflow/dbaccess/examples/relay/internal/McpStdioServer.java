@@ -7,7 +7,6 @@ import ai.causeflow.dbaccess.agent.tools.ToolResult;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
@@ -40,6 +39,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class McpStdioServer {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  /** The {@code _meta} key of a tool error's structured form (reason, retryable, detail, hint). */
+  public static final String ERROR_META = "causeflow.ai/error";
 
   /** What every session is told about this server. */
   static final String INSTRUCTIONS = "Read-only, policy-checked, masked and audited access to "
@@ -138,11 +139,20 @@ public final class McpStdioServer {
           .isError(true)
           .build();
     }
-    ObjectNode structured = r.structured();
+    Map<String, Object> structured = objectMapper.convertValue(r.structured(), MAP);
+    if (r.isError()) {
+      // Clients validate structuredContent against the output schema even on a tool error
+      // (the TypeScript SDK 1.32 does): the error object travels in _meta instead.
+      return McpSchema.CallToolResult.builder()
+          .addTextContent(r.text())
+          .isError(true)
+          .meta(Map.of(ERROR_META, structured.get("error")))
+          .build();
+    }
     return McpSchema.CallToolResult.builder()
         .addTextContent(r.text())
-        .structuredContent(objectMapper.convertValue(structured, MAP))
-        .isError(r.isError())
+        .structuredContent(structured)
+        .isError(false)
         .build();
   }
 
