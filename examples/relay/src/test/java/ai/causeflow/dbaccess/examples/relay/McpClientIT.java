@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code @modelcontextprotocol/sdk}, installed here with {@code npm ci} from the committed lock
  * file) against the embedded PostgreSQL: lists the tools, calls each, checks refusals, masking,
  * the audit trail (one line per tool call, no values) and that stdout carries protocol only. The
- * session is written to {@code target/mcp-transcript.json} (docs/mcp.md quotes it).
+ * session is written to {@code target/mcp-transcript.json} and its audit trail to
+ * {@code target/mcp-audit.jsonl} (docs/mcp.md quotes them).
  */
 class McpClientIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -185,6 +186,7 @@ class McpClientIT {
     assertThat(node.exitValue()).isZero();
     Files.copy(transcriptFile, Path.of("target/mcp-transcript.json"),
         StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(audit, Path.of("target/mcp-audit.jsonl"), StandardCopyOption.REPLACE_EXISTING);
 
     assertThat(t.path("serverVersion").path("name").asText()).isEqualTo("causeflow-dbaccess");
     assertThat(t.path("instructions").asText()).contains("untrusted");
