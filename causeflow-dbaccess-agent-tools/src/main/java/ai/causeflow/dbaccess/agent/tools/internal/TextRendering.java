@@ -106,7 +106,12 @@ public final class TextRendering {
   }
 
   private static String cell(String s) {
-    String t = s.length() > MAX_CELL_CHARS ? s.substring(0, MAX_CELL_CHARS) + "…" : s;
+    String t = s;
+    if (s.length() > MAX_CELL_CHARS) {
+      int cut = Character.isHighSurrogate(s.charAt(MAX_CELL_CHARS - 1)) ? MAX_CELL_CHARS - 1
+          : MAX_CELL_CHARS; // never split a surrogate pair
+      t = s.substring(0, cut) + "…";
+    }
     StringBuilder b = new StringBuilder(t.length());
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);
