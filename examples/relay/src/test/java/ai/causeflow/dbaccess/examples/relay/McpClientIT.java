@@ -300,7 +300,7 @@ class McpClientIT {
   }
 
   @Test
-  void stdoutCarriesProtocolOnly() throws Exception {
+  void stdoutCarriesProtocolOnlyAndBrokenLinesAreAnsweredNotFatal() throws Exception {
     Path audit = dir.resolve("audit-raw.jsonl");
     Path cfg = config(audit);
     Path out = dir.resolve("raw.out");
@@ -308,7 +308,10 @@ class McpClientIT {
     Process p = new ProcessBuilder(jarCommand(cfg)).redirectOutput(out.toFile())
         .redirectError(err.toFile()).start();
     try (OutputStream in = p.getOutputStream()) {
-      String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+      String init = "not json " + EMAIL + "\n"
+          + "{\"jsonrpc\":\"2.0\",\"note\":\"" + EMAIL + "\"}\n"
+          + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":{\"x\":\"" + EMAIL + "\"}}\n"
+          + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
           + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":"
           + "{\"name\":\"raw\",\"version\":\"1\"}}}\n"
           + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
@@ -319,22 +322,33 @@ class McpClientIT {
       in.write(init.getBytes(StandardCharsets.UTF_8));
       in.flush();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (Files.readAllLines(out).size() < 3 && System.nanoTime() < end) {
+      while (Files.readAllLines(out).size() < 6 && System.nanoTime() < end) {
         Thread.sleep(50);
       }
     }
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the server exits when stdin ends").isTrue();
     assertThat(p.exitValue()).isZero();
     List<String> lines = Files.readAllLines(out);
-    assertThat(lines).hasSize(3);
+    assertThat(lines).hasSize(6);
+    List<JsonNode> errors = new ArrayList<>();
+    List<JsonNode> results = new ArrayList<>();
     for (String l : lines) {
       JsonNode m = JSON.readTree(l);
       assertThat(m.path("jsonrpc").asText()).isEqualTo("2.0");
-      assertThat(m.has("result")).as(l).isTrue();
+      (m.has("error") ? errors : results).add(m);
     }
-    assertThat(JSON.readTree(lines.get(0)).path("result").path("protocolVersion").asText())
+    // the three broken lines are answered, not fatal: the session goes on
+    assertThat(errors).extracting(e -> e.path("error").path("code").asInt())
+        .containsExactly(-32700, -32600, -32600);
+    assertThat(errors.get(2).path("id").asInt()).isEqualTo(7);
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).path("result").path("protocolVersion").asText())
         .isEqualTo("2025-06-18");
-    assertThat(Files.readString(err)).contains("serving MCP on stdio");
+    assertThat(results.get(2).path("result").path("structuredContent").path("rowCount").asInt())
+        .isEqualTo(2);
+    String stderr = Files.readString(err);
+    assertThat(stderr).contains("serving MCP on stdio");
+    assertThat(String.join("\n", lines) + stderr).doesNotContain(EMAIL);
   }
 
   private static List<String> namesInOrder(JsonNode tools) {

@@ -35,6 +35,9 @@ import java.util.concurrent.CountDownLatch;
  * with {@code INVALID_PARAMS} details that never quote a value (a schema validator's messages
  * may). Results are still validated against each tool's output schema by the SDK.
  *
+ * <p>stdin passes through {@link McpInputGuard} first: a line that is not a JSON-RPC message is
+ * answered with an error instead of ending the SDK's reading (and is never logged).
+ *
  * <p>Thread-safety: {@link #serve} blocks the calling thread until the input ends.
  */
 public final class McpStdioServer {
@@ -54,8 +57,14 @@ public final class McpStdioServer {
   /** Serves until {@code in} reaches its end, then closes the MCP session. */
   public static void serve(ToolCatalogue catalogue, String version, InputStream in,
       OutputStream out, int maxMessageChars) {
+    McpInputGuard guard;
+    try {
+      guard = new McpInputGuard(in, out, maxMessageChars);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     CountDownLatch ended = new CountDownLatch(1);
-    InputStream watched = new FilterInputStream(in) {
+    InputStream watched = new FilterInputStream(guard.sdkInput()) {
       @Override
       public int read() throws IOException {
         int c = super.read();
@@ -76,8 +85,9 @@ public final class McpStdioServer {
     };
     ObjectMapper objectMapper = new ObjectMapper();
     JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(objectMapper);
+    // The guard enforces the size cap; the SDK's own cap (which would stop it reading) never trips.
     StdioServerTransportProvider transport =
-        new StdioServerTransportProvider(mapper, watched, out, maxMessageChars);
+        new StdioServerTransportProvider(mapper, watched, out, maxMessageChars + 16);
     McpSyncServer server = McpServer.sync(transport)
         .serverInfo("causeflow-dbaccess", version)
         .instructions(INSTRUCTIONS)
@@ -88,6 +98,7 @@ public final class McpStdioServer {
         .tools(tools(catalogue, objectMapper))
         .prompts(prompt())
         .build();
+    guard.start();
     Log.info("serving MCP on stdio: " + catalogue.tools().size() + " tool(s) over "
         + catalogue.resourceIds().size() + " resource(s)");
     try {
