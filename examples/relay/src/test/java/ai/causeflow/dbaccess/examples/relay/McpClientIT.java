@@ -98,12 +98,17 @@ class McpClientIT {
   }
 
   private static Path config(Path audit) throws IOException {
+    return config(audit,
+        "limits: {maxConcurrentRequests: 4, maxQueuedRequests: 8, maxResultBytes: 1048576}");
+  }
+
+  private static Path config(Path audit, String limits) throws IOException {
     EmbeddedPostgresServer pg = db.server();
     String connection = "    connection: {host: " + pg.host() + ", port: " + pg.port()
         + ", database: " + db.name() + ", user: " + pg.user() + ", password: \"" + pg.password()
         + "\", sslMode: disable}";
     String yaml = String.join("\n",
-        "limits: {maxConcurrentRequests: 4, maxQueuedRequests: 8, maxResultBytes: 1048576}",
+        limits,
         "resources:",
         "  - id: main-pg",
         "    type: postgres",
@@ -125,7 +130,7 @@ class McpClientIT {
         "masking: {enabled: true}",
         "audit: {level: info, output: " + audit + "}",
         "");
-    return Files.writeString(dir.resolve("relay-config.yaml"), yaml);
+    return Files.writeString(Files.createTempFile(dir, "relay-config", ".yaml"), yaml);
   }
 
   private static List<String> jarCommand(Path cfg) {
@@ -349,6 +354,74 @@ class McpClientIT {
     String stderr = Files.readString(err);
     assertThat(stderr).contains("serving MCP on stdio");
     assertThat(String.join("\n", lines) + stderr).doesNotContain(EMAIL);
+  }
+
+  /**
+   * The config's limits hold over MCP: with one worker and no queue, of two slow calls sent
+   * together exactly one runs and the other is RELAY_BUSY; maxResultBytes cuts a wide result.
+   */
+  @Test
+  void limitsFromTheConfigBoundMcpCalls() throws Exception {
+    Path audit = dir.resolve("audit-limits.jsonl");
+    Path cfg = config(audit,
+        "limits: {maxConcurrentRequests: 1, maxQueuedRequests: 0, maxResultBytes: 1024}");
+    Path out = dir.resolve("limits.out");
+    Process p = new ProcessBuilder(jarCommand(cfg)).redirectOutput(out.toFile())
+        .redirectError(dir.resolve("limits.err").toFile()).start();
+    String slow = "{\"resourceId\":\"main-pg\",\"statement\":\"SELECT count(*) AS n FROM "
+        + "generate_series(1, 3000) a, generate_series(1, 3000) b\"}";
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+          + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":"
+          + "{\"name\":\"raw\",\"version\":\"1\"}}}\n"
+          + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      awaitLines(out, 1);
+      in.write(("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+          + "{\"name\":\"query\",\"arguments\":" + slow + "}}\n"
+          + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+          + "{\"name\":\"query\",\"arguments\":" + slow + "}}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      awaitLines(out, 3);
+      in.write(("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":"
+          + "{\"name\":\"query\",\"arguments\":{\"resourceId\":\"main-pg\",\"statement\":"
+          + "\"SELECT g, repeat('x', 600) AS pad FROM generate_series(1, 5) g\"}}}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      awaitLines(out, 4);
+    }
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<JsonNode> answers = new ArrayList<>();
+    for (String l : Files.readAllLines(out)) {
+      answers.add(JSON.readTree(l));
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (JsonNode a : answers) {
+      int id = a.path("id").asInt();
+      JsonNode r = a.path("result");
+      if (id == 2 || id == 3) {
+        outcomes.add(r.path("isError").asBoolean()
+            ? r.path("content").get(0).path("text").asText().split(" ")[0] : "OK");
+      }
+      if (id == 4) {
+        JsonNode sc = r.path("structuredContent");
+        assertThat(sc.path("truncatedBy").asText()).as(a.toString()).isEqualTo("bytes");
+        assertThat(sc.path("truncated").asBoolean()).isTrue();
+        assertThat(sc.path("rowCount").asInt()).isBetween(1, 4);
+      }
+    }
+    assertThat(outcomes).containsExactlyInAnyOrder("OK", "RELAY_BUSY");
+    assertThat(Files.readString(audit)).contains("\"reason\":\"RELAY_BUSY\"");
+  }
+
+  private static void awaitLines(Path out, int n) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (Files.readAllLines(out).size() < n && System.nanoTime() < end) {
+      Thread.sleep(50);
+    }
+    assertThat(Files.readAllLines(out)).hasSizeGreaterThanOrEqualTo(n);
   }
 
   private static List<String> namesInOrder(JsonNode tools) {
