@@ -196,6 +196,20 @@ class ToolCatalogueTest {
   }
 
   @Test
+  void aCommandDocumentMayBeGivenAsAnObjectForDocumentBackends() {
+    AgentTool query = catalogue.tool("query").orElseThrow();
+    assertThat(query.inputSchema().path("properties").path("statement").path("anyOf").toString())
+        .isEqualTo("[{\"type\":\"string\"},{\"type\":\"object\"}]");
+    assertThat(query.inputSchema().path("properties").has("parameters")).isFalse();
+
+    ToolResult r = catalogue.call("query", args(
+        "{\"resourceId\":\"crm\",\"statement\":{\"find\":\"users\",\"filter\":{}}}"));
+    assertThat(r.reason()).isEqualTo(ErrorCode.QUERY_BLOCKED); // the in-memory backend speaks SQL
+    assertThat(audit).singleElement().satisfies(e ->
+        assertThat(e.statement()).isEqualTo("{\"find\":\"users\",\"filter\":{}}"));
+  }
+
+  @Test
   void promptFramesTheMethod() {
     String text = InvestigationPrompt.render(Map.of("symptom", "checkout is slow"));
     assertThat(text).contains("checkout is slow", "list_resources", "locks", "explain",

@@ -62,6 +62,9 @@ class CauseflowToolsIT {
       assertThat(((JsonRawSchema) query.parameters().properties().get("resourceId")).schema())
           .contains("\"enum\":[\"main-pg\"]");
       assertThat(query.metadata()).containsEntry("readOnlyHint", true);
+      assertThat(specs.get(4).parameters().properties()).containsOnlyKeys("resourceId", "limit");
+      assertThat(specs.get(1).parameters().properties()).containsOnlyKeys("resourceId", "schema",
+          "limit");
 
       ToolExecutionResultMessage tables = tools.execute(request("1", "list_tables",
           "{\"resourceId\":\"main-pg\"}"));
