@@ -175,10 +175,12 @@ public final class Relay implements AutoCloseable {
   /**
    * (ext) Serves the Model Context Protocol on {@code in}/{@code out} (newline-delimited JSON-RPC,
    * the MCP stdio transport) until {@code in} ends: the {@link #toolCatalogue()} tools and the
-   * {@code investigate_database} prompt. Nothing but protocol is written to {@code out}.
+   * {@code investigate_database} prompt. Nothing but protocol is written to {@code out}. When
+   * {@code in} ends, requests already read are answered first (up to the shutdown grace period).
    */
   public void serveMcp(InputStream in, OutputStream out) {
-    McpStdioServer.serve(toolCatalogue(), version, in, out, options.maxMessageChars());
+    McpStdioServer.serve(toolCatalogue(), version, in, out, options.maxMessageChars(),
+        options.shutdownGrace());
   }
 
   /**

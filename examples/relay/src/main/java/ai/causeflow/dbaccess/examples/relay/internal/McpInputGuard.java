@@ -17,6 +17,11 @@ import java.nio.charset.StandardCharsets;
  * the same output, with {@code -32700} (not JSON, or longer than the cap - skipped to its end
  * without being buffered) or {@code -32600} (JSON but not a JSON-RPC message), and never logged.
  *
+ * <p>When stdin ends, the SDK's input is closed only once every request passed to it has been
+ * answered (or the grace period is over): the SDK drops answers still being computed when its
+ * input ends, and {@code printf '...' | java -jar causeflow-relay.jar --mcp} should get its
+ * answers, as {@code --stdio} does.
+ *
  * <p>Thread-safety: one reader thread; answers are written under the output stream's monitor,
  * the lock the SDK's writer takes too, so lines never interleave.
  */
@@ -25,15 +30,20 @@ final class McpInputGuard {
       + "-32700,\"message\":\"Parse error: not a JSON-RPC message (or longer than the size cap)\"}}";
 
   private final InputStream in;
-  private final OutputStream out;
+  private final LineCountingOutput out;
   private final int maxChars;
+  private final long graceNanos;
+  /** Lines the output must carry before the SDK's input may end: answers owed. */
+  private long owed;
   private final PipedOutputStream toSdk = new PipedOutputStream();
   private final PipedInputStream sdkInput;
 
-  McpInputGuard(InputStream in, OutputStream out, int maxChars) throws IOException {
+  McpInputGuard(InputStream in, LineCountingOutput out, int maxChars, java.time.Duration grace)
+      throws IOException {
     this.in = in;
     this.out = out;
     this.maxChars = maxChars;
+    this.graceNanos = grace.toNanos();
     this.sdkInput = new PipedInputStream(toSdk, 1 << 16);
   }
 
@@ -74,6 +84,7 @@ final class McpInputGuard {
         }
       }
       finish(line, oversize);
+      awaitAnswers();
     } catch (IOException e) {
       Log.warn("MCP input ended (" + e.getClass().getSimpleName() + ")");
     }
@@ -103,8 +114,24 @@ final class McpInputGuard {
           + ",\"error\":{\"code\":-32600,\"message\":\"Invalid Request: " + problem + "\"}}");
       return;
     }
+    if (m.has("method") && m.has("id")) {
+      owed++;
+    }
     toSdk.write((s + "\n").getBytes(StandardCharsets.UTF_8));
     toSdk.flush();
+  }
+
+  /** Waits until every answer owed has been written, at most the grace period. */
+  private void awaitAnswers() {
+    long end = System.nanoTime() + graceNanos;
+    while (out.lines() < owed && System.nanoTime() < end) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Why {@code m} is not a JSON-RPC 2.0 message the SDK can take, or null. */
@@ -141,6 +168,7 @@ final class McpInputGuard {
   }
 
   private void answer(String json) {
+    owed++;
     byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
     synchronized (out) {
       try {

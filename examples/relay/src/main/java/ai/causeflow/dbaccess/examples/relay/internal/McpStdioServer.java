@@ -54,12 +54,16 @@ public final class McpStdioServer {
 
   private McpStdioServer() {}
 
-  /** Serves until {@code in} reaches its end, then closes the MCP session. */
+  /**
+   * Serves until {@code in} reaches its end and the requests already read are answered (at most
+   * {@code grace} more), then closes the MCP session.
+   */
   public static void serve(ToolCatalogue catalogue, String version, InputStream in,
-      OutputStream out, int maxMessageChars) {
+      OutputStream stdout, int maxMessageChars, java.time.Duration grace) {
+    LineCountingOutput out = new LineCountingOutput(stdout);
     McpInputGuard guard;
     try {
-      guard = new McpInputGuard(in, out, maxMessageChars);
+      guard = new McpInputGuard(in, out, maxMessageChars, grace);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
