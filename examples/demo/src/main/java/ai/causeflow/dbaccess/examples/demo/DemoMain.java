@@ -4,6 +4,8 @@ import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
 import ai.causeflow.dbaccess.examples.relay.RelayConfig;
 import ai.causeflow.dbaccess.examples.relay.Relay;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,41 @@ public final class DemoMain {
   }
 
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("--mcp")) {
+      PrintStream protocol = System.out;
+      System.setOut(System.err); // stdout carries the MCP protocol and nothing else
+      System.exit(mcp(System.in, protocol));
+    }
+    if (args.length > 0) {
+      System.err.println("usage: java -jar causeflow-demo.jar [--mcp]");
+      System.exit(2);
+    }
     System.exit(run(System.out));
+  }
+
+  /**
+   * {@code --mcp}: the same seeded database with the outage running, served as an MCP server on
+   * stdio (the relay's MCP front end, no control plane) until {@code in} ends. Logs and audit go
+   * to stderr. For trying an MCP client against a database with a story in it.
+   */
+  public static int mcp(InputStream in, OutputStream protocol) {
+    System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+    System.setProperty("slf4j.internal.verbosity", "WARN");
+    try (StoryDatabase db = StoryDatabase.start()) {
+      db.startOutage();
+      RelayConfig config = RelayConfig.parse(config(null, db.port()), Map.of());
+      Relay relay = Relay.builder(config).auditFromConfig(true, System.err, System.err).build();
+      try {
+        relay.serveMcp(in, protocol);
+      } finally {
+        relay.shutdown();
+      }
+      return 0;
+    } catch (Exception e) {
+      System.err.println("demo failed: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      return 1;
+    }
   }
 
   /** Runs the whole demo, writing to {@code out}; returns the exit code. */
@@ -367,13 +403,15 @@ public final class DemoMain {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static String config(String url, int port) {
-    return String.join("\n",
+  private static String config(@Nullable String url, int port) {
+    String controlPlane = url == null ? "" : String.join("\n",
         "controlPlane:",
         "  url: " + url,
         "  token: demo-token-not-a-secret",
         "  tenantId: acme-shop",
-        "  heartbeatIntervalSeconds: 5",
+        "  heartbeatIntervalSeconds: 5");
+    return String.join("\n",
+        controlPlane,
         "limits: {maxConcurrentRequests: 4, maxQueuedRequests: 16}",
         "resources:",
         "  - id: shop-db",
@@ -390,7 +428,7 @@ public final class DemoMain {
         "    allowedTables: [public.customers, public.orders, public.payments, public.inventory]",
         "masking:",
         "  enabled: true",
-        "audit: {level: info}",
+        "audit: {level: info" + (url == null ? ", output: stderr" : "") + "}",
         "");
   }
 }

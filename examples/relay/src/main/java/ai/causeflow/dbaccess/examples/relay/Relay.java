@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.examples.relay;
 
+import ai.causeflow.dbaccess.agent.tools.ToolCatalogue;
 import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
@@ -15,6 +16,7 @@ import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
 import ai.causeflow.dbaccess.examples.relay.internal.Engine;
 import ai.causeflow.dbaccess.examples.relay.internal.Log;
+import ai.causeflow.dbaccess.examples.relay.internal.McpStdioServer;
 import ai.causeflow.dbaccess.examples.relay.internal.ResourceState;
 import ai.causeflow.dbaccess.examples.relay.internal.StdioServer;
 import ai.causeflow.dbaccess.examples.relay.internal.WebSocketConnector;
@@ -59,6 +61,7 @@ public final class Relay implements AutoCloseable {
   private final String relayId = UUID.randomUUID().toString();
   private final String version;
   private final List<AutoCloseable> closeAtEnd;
+  private final AuditSink auditSink;
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile @Nullable WebSocketConnector connector;
@@ -70,6 +73,7 @@ public final class Relay implements AutoCloseable {
     this.version = b.version != null ? b.version : bundledVersion();
     this.closeAtEnd = b.closeAtEnd;
     AuditSink sink = effectiveSink(b.config.audit(), b.auditSink);
+    this.auditSink = sink;
     List<ResourceState> states = new ArrayList<>();
     try {
       MaskingStage masking = b.masking.apply(b.config.masking());
@@ -151,6 +155,31 @@ public final class Relay implements AutoCloseable {
     StdioServer server = new StdioServer(engine, out, options.maxMessageChars());
     server.serve(in);
     engine.drain(options.shutdownGrace());
+  }
+
+  /**
+   * The agent tools over this relay's data sources: the same policy, masking, audit sink and
+   * limits ({@code maxConcurrentRequests}, {@code maxQueuedRequests}; {@code maxResultBytes} is in
+   * every resource's policy) as the JSON-RPC methods. Used by the MCP front end.
+   */
+  public ToolCatalogue toolCatalogue() {
+    ToolCatalogue.Builder b = ToolCatalogue.builder()
+        .auditSink(auditSink)
+        .concurrency(config.limits().maxConcurrentRequests(), config.limits().maxQueuedRequests())
+        .requestIdPrefix("mcp-");
+    engine.resources().values().forEach(r -> b.resource(r.dataSource(), r.config().name()));
+    return b.build();
+  }
+
+  /**
+   * (ext) Serves the Model Context Protocol on {@code in}/{@code out} (newline-delimited JSON-RPC,
+   * the MCP stdio transport) until {@code in} ends: the {@link #toolCatalogue()} tools and the
+   * {@code investigate_database} prompt. Nothing but protocol is written to {@code out}. When
+   * {@code in} ends, requests already read are answered first (up to the shutdown grace period).
+   */
+  public void serveMcp(InputStream in, OutputStream out) {
+    McpStdioServer.serve(toolCatalogue(), version, in, out, options.maxMessageChars(),
+        options.shutdownGrace());
   }
 
   /**

@@ -10,11 +10,12 @@ import java.util.Map;
 
 /**
  * The command line: {@code java -jar causeflow-relay.jar --config relay-config.yaml [--stdio |
- * --check | --print-role-sql RESOURCE]}.
+ * --mcp | --check | --print-role-sql RESOURCE]}.
  *
  * <pre>{@code
  * java -jar causeflow-relay.jar --config relay-config.yaml           # WebSocket mode
  * java -jar causeflow-relay.jar --config relay-config.yaml --stdio   # JSON-RPC lines on stdio
+ * java -jar causeflow-relay.jar --config relay-config.yaml --mcp     # an MCP server on stdio
  * java -jar causeflow-relay.jar --config relay-config.yaml --check   # readiness report, exit 0/1
  * java -jar causeflow-relay.jar --config relay-config.yaml --print-role-sql main-pg
  * java -jar causeflow-relay.jar --version
@@ -30,13 +31,16 @@ public final class RelayMain {
   public static final int EXIT_USAGE = 2;
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --check"
+      "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --mcp | --check"
           + " | --print-role-sql RESOURCE [--role NAME]]",
       "       java -jar causeflow-relay.jar --version | --help",
       "",
       "  --config FILE  relay-config.yaml (see docs/relay.md); ${VAR} is read from the environment",
       "  --stdio        serve newline-delimited JSON-RPC on stdin/stdout instead of dialling out;",
       "                 logs and audit go to stderr; controlPlane is optional",
+      "  --mcp          serve the Model Context Protocol on stdin/stdout (tools and the",
+      "                 investigate_database prompt, see docs/mcp.md); logs and audit go to",
+      "                 stderr; controlPlane is optional",
       "  --check        validate the config, connect to every resource once, print a readiness",
       "                 report and exit 0 (all ready) or 1",
       "  --print-role-sql RESOURCE",
@@ -52,7 +56,13 @@ public final class RelayMain {
 
   public static void main(String[] args) {
     configureLogging();
-    int rc = run(args, System.in, System.out, System.err, DataSourceFactory.defaults(),
+    PrintStream stdout = System.out;
+    if (java.util.Arrays.asList(args).contains("--mcp")) {
+      // stdout carries the protocol and nothing else: anything printed through System.out (a
+      // library's warning, a stray debug line) goes to stderr instead.
+      System.setOut(System.err);
+    }
+    int rc = run(args, System.in, stdout, System.err, DataSourceFactory.defaults(),
         RelayOptions.fromSystemProperties(), true);
     System.exit(rc);
   }
@@ -78,6 +88,7 @@ public final class RelayMain {
     Log.to(stderr);
     Path config = null;
     boolean stdio = false;
+    boolean mcp = false;
     boolean check = false;
     String roleSqlFor = null;
     String roleName = "causeflow_ro";
@@ -106,6 +117,7 @@ public final class RelayMain {
           config = Path.of(args[++i]);
         }
         case "--stdio" -> stdio = true;
+        case "--mcp" -> mcp = true;
         case "--check" -> check = true;
         case "--help", "-h" -> {
           stdout.print(USAGE);
@@ -122,8 +134,8 @@ public final class RelayMain {
       stderr.print("--config is required\n" + USAGE);
       return EXIT_USAGE;
     }
-    if ((stdio ? 1 : 0) + (check ? 1 : 0) + (roleSqlFor != null ? 1 : 0) > 1) {
-      stderr.print("--stdio, --check and --print-role-sql cannot be combined\n" + USAGE);
+    if ((stdio ? 1 : 0) + (mcp ? 1 : 0) + (check ? 1 : 0) + (roleSqlFor != null ? 1 : 0) > 1) {
+      stderr.print("--stdio, --mcp, --check and --print-role-sql cannot be combined\n" + USAGE);
       return EXIT_USAGE;
     }
     RelayConfig cfg;
@@ -132,8 +144,8 @@ public final class RelayMain {
       if (roleSqlFor != null) {
         return printRoleSql(cfg, roleSqlFor, roleName, stdout, stderr);
       }
-      if (!stdio && !check && cfg.controlPlane() == null) {
-        stderr.println("configuration error: controlPlane: is required unless --stdio");
+      if (!stdio && !mcp && !check && cfg.controlPlane() == null) {
+        stderr.println("configuration error: controlPlane: is required unless --stdio or --mcp");
         return EXIT_ERROR;
       }
     } catch (DbAccessException e) {
@@ -144,7 +156,7 @@ public final class RelayMain {
     try {
       // --check's stdout carries only its report: audit lines of its health checks go to stderr
       relay = Relay.builder(cfg).options(options).dataSourceFactory(factory).masking(masking)
-          .auditFromConfig(stdio || check, stdout, stderr).build();
+          .auditFromConfig(stdio || mcp || check, stdout, stderr).build();
     } catch (DbAccessException e) {
       stderr.println("start-up error: " + e.getMessage());
       return EXIT_ERROR;
@@ -155,6 +167,14 @@ public final class RelayMain {
     started.accept(relay);
     if (check) {
       return check(cfg, relay, stdout);
+    }
+    if (mcp) {
+      try {
+        relay.serveMcp(stdin, stdout);
+      } finally {
+        relay.shutdown();
+      }
+      return 0;
     }
     if (stdio) {
       try {
