@@ -167,7 +167,10 @@ public final class PostgresBackend implements Backend {
       if (SqlErrors.isFatal(e)) {
         session.markBroken();
       }
-      DbAccessException mapped = SqlErrors.map(e, "running " + op);
+      // the caller's own statement lets the error name an identifier it misspelled (the plan
+      // authority's EXPLAIN meets an undefined column before the statement runs)
+      DbAccessException mapped = SqlErrors.map(e, "running " + op,
+          plan.request().statement().isBlank() ? null : plan.request().statement());
       session.close();
       throw mapped;
     } catch (RuntimeException e) {

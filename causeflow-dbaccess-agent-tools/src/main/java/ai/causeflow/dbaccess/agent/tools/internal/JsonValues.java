@@ -2,6 +2,7 @@ package ai.causeflow.dbaccess.agent.tools.internal;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.ValueJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -10,15 +11,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where pipeline values become JSON for tool results, and tool arguments become
- * request values. The rules are the relay's wire rules: numbers stay numbers (the pipeline already
- * turned values a double would round into strings), binary is base64, temporal values are their
- * ISO-8601 text, nested lists and maps are written recursively; an unknown type is a bug and is
- * refused rather than printed with {@code toString()}. When core gains its own JSON writer for
- * row values, this class delegates to it and nothing else changes.
+ * request values. Result values are written by core's one JSON writer ({@link ValueJson}), so
+ * tools, the relay and library users see the same JSON for the same value; an unknown type is a
+ * bug and is refused rather than printed with {@code toString()}.
  *
  * <p>Thread-safety: stateless; the shared mapper is thread-safe.
  */
@@ -85,55 +80,24 @@ public final class JsonValues {
     }
   }
 
-  /** A pipeline value as JSON; an unexpected type is {@code INTERNAL}, never {@code toString}'d. */
+  /**
+   * A pipeline value as JSON, written by core's one value writer ({@link ValueJson}: integers
+   * beyond 2^53 as strings, binary as base64, instants ISO-8601 UTC, sets as arrays); a value
+   * outside the value model is {@code INTERNAL}, never {@code toString}'d.
+   */
   public static JsonNode toJson(@Nullable Object v) {
-    if (v == null) {
-      return NODES.nullNode();
-    }
-    if (v instanceof String s) {
-      return NODES.textNode(s);
-    }
-    if (v instanceof Boolean b) {
-      return NODES.booleanNode(b);
-    }
-    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-      return NODES.numberNode(((Number) v).longValue());
-    }
-    if (v instanceof BigInteger bi) {
-      return NODES.numberNode(bi);
-    }
-    if (v instanceof BigDecimal bd) {
-      return DecimalNode.valueOf(bd); // exact: never normalised
-    }
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      return Double.isFinite(d) ? NODES.numberNode(d) : NODES.textNode(Double.toString(d));
-    }
-    if (v instanceof List<?> list) {
-      ArrayNode a = NODES.arrayNode(list.size());
-      for (Object e : list) {
-        a.add(toJson(e));
-      }
-      return a;
-    }
-    if (v instanceof Map<?, ?> map) {
-      ObjectNode o = NODES.objectNode();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        o.set(String.valueOf(e.getKey()), toJson(e.getValue()));
-      }
-      return o;
-    }
-    if (v instanceof byte[] bytes) {
-      return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
-    }
-    if (v instanceof TemporalAccessor t) {
-      return NODES.textNode(t.toString());
-    }
     if (v instanceof JsonNode node) {
       return node.deepCopy();
     }
-    throw new DbAccessException(ErrorCode.INTERNAL,
-        "a result value has an unsupported type (" + v.getClass().getSimpleName() + ")");
+    try (TokenBuffer buf = new TokenBuffer(MAPPER, false)) {
+      ValueJson.write(buf, v);
+      try (JsonParser p = buf.asParser()) {
+        return MAPPER.readTree(p);
+      }
+    } catch (IOException e) {
+      throw new DbAccessException(ErrorCode.INTERNAL,
+          "a result value could not be written as JSON (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /** A tool argument as a value the pipeline accepts: null, Boolean, Number, String, List, Map. */
