@@ -98,6 +98,15 @@ public abstract class ReadOnlyDataSourceContract {
   protected abstract long countItemsDirectly();
 
   /**
+   * Whether the server answers {@code explain} (the in-process MongoDB test server does not); when
+   * false, {@code explainDoesNotReturnData} is skipped, not passed, and explain is left out of the
+   * value-model check.
+   */
+  protected boolean supportsExplain() {
+    return true;
+  }
+
+  /**
    * How this backend's query plans let the pipeline apply {@code blockedColumns}:
    * {@link QueryPlan.ColumnScope#DECLARED} (the default: a query reading a blocked column is
    * refused with {@code COLUMN_NOT_ALLOWED}) or {@link QueryPlan.ColumnScope#DOCUMENTS} (the
@@ -411,6 +420,7 @@ public abstract class ReadOnlyDataSourceContract {
 
   @Test
   void explainDoesNotReturnData() {
+    Assumptions.assumeTrue(supportsExplain(), "the test server has no explain");
     try (ReadOnlyDataSource ds = createDataSource(settings())) {
       QueryResult plan = ds.explain(selectAllItems());
       assertThat(plan.rowCount()).isGreaterThan(0);
@@ -455,9 +465,9 @@ public abstract class ReadOnlyDataSourceContract {
   @Test
   void everyValueOfEveryResultBelongsToTheValueModel() {
     try (ReadOnlyDataSource ds = createDataSource(settings())) {
-      List<QueryResult> results = new ArrayList<>(List.of(query(ds, selectAllItems(), null),
-          ds.listTables(), ds.describeTable(itemsTable())));
-      if (ds.supportedOperations().contains(Operation.EXPLAIN)) {
+      List<QueryResult> results = new java.util.ArrayList<>(List.of(query(ds, selectAllItems(),
+          null), ds.listTables(), ds.describeTable(itemsTable())));
+      if (supportsExplain()) {
         results.add(ds.explain(selectAllItems()));
       }
       for (QueryResult r : results) {
