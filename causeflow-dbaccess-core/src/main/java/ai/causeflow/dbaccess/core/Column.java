@@ -21,15 +21,13 @@ import org.jspecify.annotations.Nullable;
  * @param type the database's type name ({@code int4}, {@code jsonb}, {@code string}...)
  * @param sourceTable {@code schema.table} (or collection) the column comes from, or null if it is
  *     computed or unknown
- * @param sourceColumn the column's name in {@code sourceTable} when the backend knows it and it
- *     differs from {@code name} (an alias: {@code SELECT email AS e}); null means {@code name}
  * @param sources the source columns ({@code schema.table.column}) the value is read or derived
  *     from, where the backend knows them: a plain reference under an alias ({@code ssn AS x}), an
  *     expression, an aggregate or a JSON/row wrapper around ruled columns. Masking column rules
  *     match these too, so a rule follows the data, not the output label. Empty when unknown.
  */
 public record Column(String name, String type, @Nullable String sourceTable,
-    @Nullable String sourceColumn, List<String> sources) {
+    List<String> sources) {
   public Column {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
@@ -37,27 +35,11 @@ public record Column(String name, String type, @Nullable String sourceTable,
   }
 
   public Column(String name, String type) {
-    this(name, type, null, null, List.of());
+    this(name, type, null, List.of());
   }
 
-  /** A column read from {@code sourceTable} under its own name. */
   public Column(String name, String type, @Nullable String sourceTable) {
-    this(name, type, sourceTable, null, List.of());
-  }
-
-  /** A column read from {@code sourceTable.sourceColumn} under another name (an alias). */
-  public Column(String name, String type, @Nullable String sourceTable,
-      @Nullable String sourceColumn) {
-    this(name, type, sourceTable, sourceColumn, List.of());
-  }
-
-  /**
-   * {@code sourceTable.sourceColumn} (the column as column policy names it), or null when the
-   * source table is unknown.
-   */
-  public @Nullable String sourceQualifiedName() {
-    return sourceTable == null ? null
-        : sourceTable + "." + (sourceColumn == null ? name : sourceColumn);
+    this(name, type, sourceTable, List.of());
   }
 
   /** {@code sourceTable.name} when the source is known, otherwise just the name. */

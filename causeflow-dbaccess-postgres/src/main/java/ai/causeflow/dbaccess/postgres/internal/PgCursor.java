@@ -108,14 +108,12 @@ final class PgCursor implements RowCursor {
       for (int i = 0; i < n; i++) {
         String type = PgValues.canonicalType(md.getColumnTypeName(i + 1));
         String source = null;
-        String sourceColumn = null;
         Set<String> sources = new LinkedHashSet<>();
         if (pg != null) {
           String table = pg.getBaseTableName(i + 1);
           if (table != null && !table.isEmpty()) {
             source = pg.getBaseSchemaName(i + 1) + "." + table;
             String base = pg.getBaseColumnName(i + 1);
-            sourceColumn = base == null || base.isEmpty() ? null : base;
             // Defence in depth: whatever the validator concluded, a blocked column that reaches
             // the result set is refused before its first value is read.
             if (columnPolicy != null && base != null && !base.isEmpty()) {
@@ -129,7 +127,7 @@ final class PgCursor implements RowCursor {
         if (lineage != null) {
           sources.addAll(lineage.of(i));
         }
-        columns.add(new Column(names[i], type, source, sourceColumn, List.copyOf(sources)));
+        columns.add(new Column(names[i], type, source, List.copyOf(sources)));
         readers[i] = PgValues.readerFor(type);
       }
       return new PgCursor(session, ps, rs, List.copyOf(columns), RowShape.of(List.of(names)),
