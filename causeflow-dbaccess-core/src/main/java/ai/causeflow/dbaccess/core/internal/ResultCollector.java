@@ -68,6 +68,9 @@ public final class ResultCollector {
     this.executor = executor;
     this.ctx = ctx;
     this.rows = new RowList<>();
+    // masking looks at the request's cancellation while it works: a request past its deadline
+    // stops inside a large value (and answers TIMEOUT) instead of masking it to the end
+    stats.stopWhen(ctx::isCancelled);
   }
 
   /**
