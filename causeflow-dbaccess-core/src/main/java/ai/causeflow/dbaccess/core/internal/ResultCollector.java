@@ -226,31 +226,51 @@ public final class ResultCollector {
     if (bytesCapped) {
       return false;
     }
-    Map<String, @Nullable Object> masked = masking.maskRow(columns, resolved(raw), stats);
+    Map<String, @Nullable Object> resolved;
+    try {
+      // a value that builds a tree (json, arrays) stops as soon as it cannot fit what is left
+      resolved = resolved(raw, maxBytes - bytes);
+    } catch (DbAccessException e) {
+      if (e.code() != ErrorCode.RESULT_TOO_LARGE) {
+        throw e;
+      }
+      return overCap();
+    }
+    Map<String, @Nullable Object> masked = masking.maskRow(columns, resolved, stats);
     bytes += JsonSize.of(masked) + 1;
     if (bytes > maxBytes) {
-      if (rows.isEmpty()) {
-        throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
-            "the first row alone exceeds maxResultBytes (" + maxBytes + ")");
-      }
-      bytesCapped = true;
-      return false;
+      return overCap();
     }
     rows.add(FrozenRows.readOnly(masked));
     return true;
   }
 
+  /** The byte cap ends the result here: an error for the first row, a truncation after it. */
+  private boolean overCap() {
+    if (rows.isEmpty()) {
+      throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
+          "the first row alone exceeds maxResultBytes (" + maxBytes + ")");
+    }
+    bytesCapped = true;
+    return false;
+  }
+
   /** The row with its lazy values converted (see {@link LazyValue}). */
   static Map<String, @Nullable Object> resolved(Map<String, @Nullable Object> raw) {
+    return resolved(raw, Long.MAX_VALUE);
+  }
+
+  /** As {@link #resolved(Map)}, each value within {@code maxBytes} ({@link LazyValue#resolve(long)}). */
+  static Map<String, @Nullable Object> resolved(Map<String, @Nullable Object> raw, long maxBytes) {
     if (raw instanceof ShapedRow r) {
-      r.resolveLazyValues();
+      r.resolveLazyValues(maxBytes);
       return r;
     }
     for (Object v : raw.values()) {
       if (v instanceof LazyValue) {
         // not allowed outside RowShape rows; convert rather than let one escape
         Map<String, @Nullable Object> copy = new java.util.LinkedHashMap<>(raw.size() * 2);
-        raw.forEach((k, x) -> copy.put(k, LazyValue.resolved(x)));
+        raw.forEach((k, x) -> copy.put(k, LazyValue.resolved(x, maxBytes)));
         return copy;
       }
     }
