@@ -73,6 +73,13 @@ public final class SqlErrors {
           + " exceeded the driver's result buffer (maxResultBuffer) while " + what
           + "; select fewer or smaller columns", state, e);
     }
+    if (e.getCause() instanceof OutOfMemoryError) {
+      // pgjdbc ran out of this process's heap while receiving rows and turned it into an
+      // exception (53200 is also the server's own out_of_memory, which has no such cause)
+      return new DbAccessException(ErrorCode.RESULT_TOO_LARGE, "the rows did not fit in this "
+          + "process's memory while " + what + "; select fewer or narrower rows, or lower "
+          + "maxResultBytes", state, null);
+    }
     ErrorCode code = codeOf(state);
     String name = state == null ? null : NAMES.get(state);
     String condition = state == null

@@ -43,9 +43,48 @@ public final class RelayMain {
 
   public static void main(String[] args) {
     configureLogging();
-    int rc = run(args, System.in, System.out, System.err, DataSourceFactory.defaults(),
+    PrintStream stdout = System.out;
+    if (java.util.Arrays.asList(args).contains("--stdio")) {
+      stdout = protocolChannel();
+    }
+    Thread.setDefaultUncaughtExceptionHandler(RelayMain::uncaught);
+    int rc = run(args, System.in, stdout, System.err, DataSourceFactory.defaults(),
         RelayOptions.fromSystemProperties(), true);
     System.exit(rc);
+  }
+
+  /**
+   * In {@code --stdio} mode stdout is the protocol channel: the relay writes its answers to the
+   * process's real standard output, and {@code System.out} is pointed at stderr so that nothing
+   * else a library or the runtime prints through it can reach the channel. (Messages the JVM
+   * itself writes to file descriptor 1 are moved to stderr by {@code -XX:+DisplayVMOutputToStderr},
+   * which the shipped launch lines set.)
+   */
+  static PrintStream protocolChannel() {
+    PrintStream protocol = new PrintStream(new java.io.FileOutputStream(
+        java.io.FileDescriptor.out), false, java.nio.charset.StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    return protocol;
+  }
+
+  /**
+   * A throwable no one caught. Requests contain their own out-of-memory errors (answered
+   * RESULT_TOO_LARGE); one that ends a thread of the request pools (the pool replaces it, and the
+   * request it served has been answered) is logged. One that ends any other thread leaves the
+   * relay in an unknown state: it exits with code 3 so that its supervisor restarts it, rather
+   * than limping on. Only the class and the thread name are logged.
+   */
+  static void uncaught(Thread t, Throwable e) {
+    System.err.println("uncaught " + e.getClass().getSimpleName() + " in thread " + t.getName());
+    if (e instanceof OutOfMemoryError && !pooled(t.getName())) {
+      System.err.println("out of memory outside a request: exiting to be restarted");
+      Runtime.getRuntime().halt(3);
+    }
+  }
+
+  /** Threads of pools that replace a worker that died: request workers and result lanes. */
+  static boolean pooled(String thread) {
+    return thread.startsWith("relay-worker") || thread.startsWith("causeflow-result-");
   }
 
   /**
