@@ -120,7 +120,15 @@ public final class FunctionDenyList {
       rule("heap_force_*", "pg_surgery writes heap pages"),
       rule("pg_buffercache_evict*", "evicts shared buffers"),
       rule("autoprewarm_*", "starts a background worker or writes a file"),
-      rule("bt_index_parent_check", "amcheck takes a ShareLock that blocks writes to the table"));
+      rule("bt_index_parent_check", "amcheck takes a ShareLock that blocks writes to the table"),
+      // ---- backend state that DISCARD ALL does not reset (issue 8, session state; keep apart)
+      // isn_weak(bool) assigns the isn extension's C variable directly, bypassing the GUC
+      // machinery: RESET ALL and ROLLBACK leave it set for the next request on the connection
+      rule("isn_weak", "isn: sets a backend flag that outlives the request (DISCARD ALL keeps it)"),
+      // extensions' shared statistics (pg_qualstats_reset, pg_stat_kcache_reset,
+      // pg_wait_sampling_reset_profile, pg_store_plans_reset ...): server-wide state
+      rule("*_reset", "resets an extension's server-wide statistics"),
+      rule("*_reset_profile", "resets an extension's server-wide statistics"));
 
   private static final List<Glob> SIMPLE = RULES.stream()
       .filter(r -> !r[0].contains(".")).map(r -> Glob.of(r[0])).toList();

@@ -43,6 +43,18 @@ public final class PgSession implements AutoCloseable {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   /** Server-side grace after the statement timeout before the socket read gives up. */
   private static final long NETWORK_GRACE_MS = 5_000;
+  /**
+   * How long a cancelled request may keep its connection before it is closed under it. A backend
+   * blocked writing a result nobody reads does not act on a cancel (PostgreSQL handles a cancel
+   * only between messages); closing the socket makes its next write fail, and it ends.
+   */
+  static final long ABORT_AFTER_CANCEL_MS = 2_000;
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "causeflow-pg-abort");
+        t.setDaemon(true);
+        return t;
+      });
 
   private final ConnectionSource source;
   private final Connection connection;
@@ -52,6 +64,10 @@ public final class PgSession implements AutoCloseable {
   private volatile @Nullable Statement current;
   private boolean broken;
   private boolean closed;
+  /** Guards {@link #released} and {@link #aborted} between the request and the watchdog. */
+  private final Object releaseLock = new Object();
+  private boolean released;
+  private boolean aborted;
 
   private PgSession(ConnectionSource source, Connection connection, boolean savedAutoCommit,
       boolean savedReadOnly, int savedNetworkTimeout) {
@@ -166,8 +182,20 @@ public final class PgSession implements AutoCloseable {
     this.current = statement;
   }
 
-  /** Cancels the running statement at the server (pgjdbc sends a cancel request). */
+  /**
+   * Cancels the running statement at the server (pgjdbc sends a cancel request), and closes the
+   * connection under the request if it still holds it {@link #ABORT_AFTER_CANCEL_MS} later, so
+   * that the server ends the work (a backend blocked writing a large result ignores the cancel).
+   */
   public void cancel() {
+    try {
+      // first: the cancel request below can itself block (pgjdbc waits up to its
+      // cancelSignalTimeout for the server to acknowledge)
+      WATCHDOG.schedule(this::abortIfStillHeld, ABORT_AFTER_CANCEL_MS,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // never shut down
+    }
     Statement s = current;
     if (s != null) {
       try {
@@ -176,6 +204,60 @@ public final class PgSession implements AutoCloseable {
         // The deadline still ends the request; the statement_timeout ends it at the server.
       }
     }
+  }
+
+  /** Closes the socket of a connection the cancelled request has not released yet. */
+  void abortIfStillHeld() {
+    synchronized (releaseLock) {
+      if (released) {
+        return;
+      }
+      aborted = true;
+    }
+    try {
+      connection.abort(DIRECT); // closes the socket; the request's blocked read fails at once
+    } catch (SQLException | RuntimeException ignored) {
+      // the request ends anyway; the connection is discarded (aborted) when it is released
+    }
+  }
+
+  /**
+   * Refuses, before anything reaches the driver, a statement or string parameter holding U+0000:
+   * PostgreSQL text cannot hold it, and the driver failed the request in a way that cost the
+   * pooled connection and read as retryable.
+   */
+  public static void refuseNul(@Nullable String statement, java.util.List<?> parameters) {
+    if (statement != null && statement.indexOf('\0') >= 0) {
+      throw new DbAccessException(ErrorCode.QUERY_BLOCKED, "statement contains a NUL character"
+          + " (U+0000), which PostgreSQL text cannot hold");
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      if (holdsNul(parameters.get(i), 0)) {
+        throw new DbAccessException(ErrorCode.INVALID_PARAMS, "parameters[" + i + "]: contains a"
+            + " NUL character (U+0000), which PostgreSQL text cannot hold");
+      }
+    }
+  }
+
+  private static boolean holdsNul(@Nullable Object v, int depth) {
+    if (v instanceof CharSequence cs) {
+      return cs.toString().indexOf('\0') >= 0;
+    }
+    if (depth < 64 && v instanceof Iterable<?> it) {
+      for (Object o : it) {
+        if (holdsNul(o, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    if (depth < 64 && v instanceof Object[] arr) {
+      for (Object o : arr) {
+        if (holdsNul(o, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Marks the connection as not reusable (e.g. after a connection-level failure). */
@@ -207,6 +289,12 @@ public final class PgSession implements AutoCloseable {
     }
     if (reusable) {
       reusable = reset();
+    }
+    synchronized (releaseLock) {
+      released = true;
+      if (aborted) {
+        reusable = false; // closed under the request by the watchdog
+      }
     }
     source.release(connection, reusable);
   }

@@ -122,6 +122,7 @@ public final class PostgresBackend implements Backend {
     if (!(queryPlan instanceof PgPlan plan)) {
       throw new DbAccessException(ErrorCode.INTERNAL, "plan was not made by this backend");
     }
+    PgSession.refuseNul(plan.request().statement(), plan.request().parameters());
     PgSession session = PgSession.open(source, ctx, options.defaultSchema(),
         options.lockTimeout(), options.connectionWait());
     ctx.onCancel(session::cancel);
