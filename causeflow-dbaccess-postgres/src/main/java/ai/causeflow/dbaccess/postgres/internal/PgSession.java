@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ..; SET LOCAL lock_timeout = ..;
  * SET LOCAL idle_in_transaction_session_timeout = ..; SET LOCAL application_name = 'causeflow:<id>';
  * SET LOCAL search_path = pg_catalog, "<schema>", pg_temp; SET LOCAL IntervalStyle = 'iso_8601';
+ * -- log_parameter_max_length_on_error = 0 (13+); for a superuser also temp_file_limit and the
+ * -- log settings (log_min_messages = fatal, log_min_error_statement = panic, terse,
+ * -- log_parameter_max_length = 0)
  * SELECT 1
  * </pre>
  *
@@ -136,10 +139,23 @@ public final class PgSession implements AutoCloseable {
           + " SET LOCAL application_name = '" + applicationName(ctx.requestId()) + "';"
           + " SET LOCAL search_path = pg_catalog, " + quoteIdent(schema) + ", pg_temp;"
           + " SET LOCAL IntervalStyle = 'iso_8601';"
+          // bound parameters of a failing statement are never copied into the server log (any
+          // role may set it; PostgreSQL 13+, so guarded by version)
+          + " SELECT pg_catalog.set_config('log_parameter_max_length_on_error', '0', true)"
+          + " WHERE pg_catalog.current_setting('server_version_num')::int >= 130000;"
           // temp_file_limit is superuser-only: a superuser session gets it here; for another role
           // it is the role's (docs/postgres.md). Without it one sort spilled 3 GB in 15 s.
-          + " SELECT pg_catalog.set_config('temp_file_limit', '" + TEMP_FILE_LIMIT + "', true)"
+          // Likewise the log settings that keep a failing read's values (a failed cast quotes
+          // the whole value) and statement text out of the server log: superuser-only to set,
+          // set on the generated role by PostgresRoleSql.
+          + " SELECT pg_catalog.set_config('temp_file_limit', '" + TEMP_FILE_LIMIT + "', true),"
+          + " pg_catalog.set_config('log_min_messages', 'fatal', true),"
+          + " pg_catalog.set_config('log_min_error_statement', 'panic', true),"
+          + " pg_catalog.set_config('log_error_verbosity', 'terse', true)"
           + " FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper;"
+          + " SELECT pg_catalog.set_config('log_parameter_max_length', '0', true)"
+          + " FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper"
+          + " AND pg_catalog.current_setting('server_version_num')::int >= 130000;"
           + " SELECT 1";
       try (Statement st = c.createStatement()) {
         st.execute(preamble);
