@@ -109,7 +109,7 @@ class MaskingDeadlineTest {
     long full = maskNanos(value);
     Duration timeout = Duration.ofMillis(50);
     // the value must take far longer to mask than the timeout, or the test proves nothing
-    assertThat(Duration.ofNanos(full)).isGreaterThan(timeout.multipliedBy(6));
+    assertThat(Duration.ofNanos(full)).isGreaterThan(timeout.multipliedBy(12));
     AuditSink.InMemory audit = AuditSink.inMemory();
     DataSourceSettings settings = DataSourceSettings.builder("t")
         .policy(Policy.builder().allowedOperations(Set.of(Operation.QUERY)).statementTimeout(timeout).maxResultBytes(Policy.MAX_RESULT_BYTES)
@@ -121,8 +121,9 @@ class MaskingDeadlineTest {
           .isInstanceOfSatisfying(DbAccessException.class,
               e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
       long took = System.nanoTime() - t0;
-      // stopped near the deadline: well before the value could have been masked to its end
-      assertThat(Duration.ofNanos(took)).isLessThan(timeout.plus(Duration.ofNanos(full / 3)));
+      // stopped near the deadline: well before the value could have been masked to its end (half
+      // of the time is a margin for a loaded machine)
+      assertThat(Duration.ofNanos(took)).isLessThan(timeout.plus(Duration.ofNanos(full / 2)));
       assertThat(audit.last().outcome()).isNotEqualTo(AuditOutcome.OK);
       assertThat(audit.last().reason()).isEqualTo(ErrorCode.TIMEOUT);
     }
@@ -136,7 +137,7 @@ class MaskingDeadlineTest {
 
   @Test
   void aHugeRunOfCardsStopsAtTheDeadline() {
-    assertStopsAtTheDeadline("4111 1111 1111 1111 ".repeat(2 << 20));
+    assertStopsAtTheDeadline("4111 1111 1111 1111 ".repeat(3 << 20));
   }
 
   @Test
@@ -144,5 +145,32 @@ class MaskingDeadlineTest {
     // a document of millions of short strings: checked every few thousand values
     assertStopsAtTheDeadline(List.of(java.util.Collections.nCopies(3 << 20, "a@b.co x")
         .toArray()));
+  }
+
+  /**
+   * An {@code OutOfMemoryError} while a row is converted, masked or kept is contained: answered
+   * {@code RESULT_TOO_LARGE}, audited, and the data source serves the next request.
+   */
+  @Test
+  void anOutOfMemoryErrorIsContainedAnsweredAndAudited() {
+    AuditSink.InMemory audit = AuditSink.inMemory();
+    ai.causeflow.dbaccess.core.spi.LazyValue exhausting = () -> {
+      throw new OutOfMemoryError("Java heap space (simulated)");
+    };
+    DataSourceSettings settings = DataSourceSettings.builder("t")
+        .policy(Policy.builder().allowedOperations(Set.of(Operation.QUERY)).build())
+        .masking(Masking.defaults()).auditSink(audit).build();
+    try (ReadOnlyDataSource ds = ReadOnlyDataSource.of(new OneRow(exhausting), settings)) {
+      assertThatThrownBy(() -> ds.execute(QueryRequest.query("SELECT note FROM t").build()))
+          .isInstanceOfSatisfying(DbAccessException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE))
+          .hasMessageContaining("memory");
+      assertThat(audit.last().reason()).isEqualTo(ErrorCode.RESULT_TOO_LARGE);
+      assertThat(ds.inFlight()).isZero();
+    }
+    try (ReadOnlyDataSource ds = ReadOnlyDataSource.of(new OneRow("fine"), settings)) {
+      assertThat(ds.execute(QueryRequest.query("SELECT note FROM t").build()).rowCount())
+          .isEqualTo(1);
+    }
   }
 }

@@ -57,12 +57,18 @@ class MaskingLinearityTest {
       String small = fill(unit, n);
       String big = fill(unit, 4 * n);
       time(all, small); // warm up
-      long a = Math.max(time(all, small), 20_000);
-      long b = time(all, big);
-      double ratio = (double) b / a;
-      report.append(String.format("%-32s n=%8d %9.3f ms  4n=%9.3f ms  ratio %.1f%n",
-          "'" + unit + "'", small.length(), a / 1e6, b / 1e6, ratio));
-      if (ratio > 10 && b > 100_000_000L) {
+      // a unit is slow only if it is so on three measurements (a shared machine can stall one);
+      // quadratic code is slow every time
+      boolean superLinear = true;
+      for (int attempt = 0; attempt < 3 && superLinear; attempt++) {
+        long a = Math.max(time(all, small), 20_000);
+        long b = time(all, big);
+        double ratio = (double) b / a;
+        report.append(String.format("%-32s n=%8d %9.3f ms  4n=%9.3f ms  ratio %.1f%n",
+            "'" + unit + "'", small.length(), a / 1e6, b / 1e6, ratio));
+        superLinear = ratio > 10 && b > 100_000_000L;
+      }
+      if (superLinear) {
         slow.add(unit);
       }
     }

@@ -62,6 +62,8 @@ class RelayMemoryIT {
     ProcessBuilder pb = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx96m", "-XX:+DisplayVMOutputToStderr", "-XX:-HeapDumpOnOutOfMemoryError",
+        // the JVM's own output (here the flag table) goes to stderr with the shipped flag
+        "-XX:+PrintFlagsFinal",
         "-XX:-UsePerfData", "-Djava.io.tmpdir=" + dir,
         "-jar", jar.toAbsolutePath().toString(), "--config", cfg.toString(), "--stdio"))
         .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -93,6 +95,7 @@ class RelayMemoryIT {
         .isEqualTo("RESULT_TOO_LARGE");
     assertThat(byId.get("m-3").get("result").get("rowCount").asInt()).isEqualTo(1);
     assertThat(stdout + stderr).doesNotContain(SECRET_ROW);
+    assertThat(stderr).contains("DisplayVMOutputToStderr"); // the VM did print, to stderr
     List<JsonNode> audit = stderr.lines().filter(l -> l.startsWith("{"))
         .map(RelayMemoryIT::json).toList();
     for (String id : List.of("m-1", "m-2", "m-4")) {
