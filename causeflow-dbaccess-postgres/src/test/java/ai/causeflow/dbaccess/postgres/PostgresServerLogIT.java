@@ -101,8 +101,7 @@ class PostgresServerLogIT {
     }
   }
 
-  /** Log bytes per failing request (three requests) as {@code user}. */
-  private static long logBytesPerFailingRead(String user, String password) throws Exception {
+  private static PostgresReadOnlyDataSource dataSource(String user, String password) {
     ConnectionConfig.Postgres conn = new ConnectionConfig.Postgres("localhost", pg.getPort(),
         "postgres", user, Secret.of(password), "disable", 5_000);
     ResourceConfig rc = new ResourceConfig("log", "postgres", "log", conn,
@@ -110,17 +109,54 @@ class PostgresServerLogIT {
     DataSourceSettings settings = DataSourceSettings.builder("log")
         .policy(Policy.builder().allowedOperations(Set.of(Operation.QUERY)).build())
         .auditSink(AuditSink.inMemory()).build();
-    try (PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(rc, settings)) {
+    return PostgresReadOnlyDataSource.fromConfig(rc, settings);
+  }
+
+  /** Log bytes per failing request (three requests of {@code sql}) as {@code user}. */
+  private static long logBytesPerFailingRead(String user, String password, String sql)
+      throws Exception {
+    try (PostgresReadOnlyDataSource ds = dataSource(user, password)) {
       ds.execute(QueryRequest.query("SELECT id FROM notes").build()); // connected, warmed up
       long before = settledLogBytes();
       for (int i = 0; i < 3; i++) {
         DbAccessException e = catchThrowableOfType(DbAccessException.class,
-            () -> ds.execute(QueryRequest.query("SELECT v::int AS n FROM notes").build()));
+            () -> ds.execute(QueryRequest.query(sql).build()));
         assertThat(e.code()).isEqualTo(ErrorCode.QUERY_FAILED);
         assertThat(e.driverCode()).contains("22P02");
       }
       return (settledLogBytes() - before) / 3;
     }
+  }
+
+  private static long logBytesPerFailingRead(String user, String password) throws Exception {
+    return logBytesPerFailingRead(user, password, "SELECT v::int AS n FROM notes");
+  }
+
+  /**
+   * A value written into the statement: where the role's server log records failing statements
+   * whole, a statement over 4 KB is refused before it is sent, so a failure logs a few KB at
+   * most; the generated role logs nothing and has no such limit.
+   */
+  @Test
+  void longStatementsAreRefusedWhereTheServerWouldLogThemWhole() throws Exception {
+    String literal = "card " + MARKER + " " + "y".repeat(50_000);
+    String longSql = "SELECT '" + literal + "'::int AS n FROM notes";
+    try (PostgresReadOnlyDataSource ds = dataSource("plain_ro", "plain-pw-0123")) {
+      ds.execute(QueryRequest.query("SELECT id FROM notes").build());
+      long before = settledLogBytes();
+      DbAccessException e = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query(longSql).build()));
+      assertThat(e.code()).isEqualTo(ErrorCode.QUERY_BLOCKED);
+      assertThat(e.getMessage()).contains("log_min_error_statement").doesNotContain(MARKER);
+      assertThat(settledLogBytes() - before).isZero();
+    }
+    String shortSql = "SELECT '" + "z".repeat(3_900) + "'::int AS n FROM notes";
+    long plainShort = logBytesPerFailingRead("plain_ro", "plain-pw-0123", shortSql);
+    long generatedLong = logBytesPerFailingRead("causeflow_ro", "gen-pw-0123", longSql);
+    System.out.println("server log bytes per failing read with a literal: plain role, 3,900"
+        + " characters: " + plainShort + "; generated role, 50 KB: " + generatedLong);
+    assertThat(plainShort).isBetween(3_900L, 10_000L); // the literal twice (message, statement)
+    assertThat(generatedLong).isZero();
   }
 
   @Test

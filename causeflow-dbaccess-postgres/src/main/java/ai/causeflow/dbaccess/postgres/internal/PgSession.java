@@ -4,6 +4,7 @@ import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -67,6 +68,8 @@ public final class PgSession implements AutoCloseable {
   private volatile @Nullable Statement current;
   private boolean broken;
   private boolean closed;
+  /** Whether the server logs the text of a statement that fails (log_min_error_statement). */
+  private boolean statementLoggedOnError = true;
   /** Guards {@link #released} and {@link #aborted} between the request and the watchdog. */
   private final Object releaseLock = new Object();
   private boolean released;
@@ -156,9 +159,26 @@ public final class PgSession implements AutoCloseable {
           + " SELECT pg_catalog.set_config('log_parameter_max_length', '0', true)"
           + " FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper"
           + " AND pg_catalog.current_setting('server_version_num')::int >= 130000;"
-          + " SELECT 1";
+          // takes the snapshot, and tells whether a failing statement is logged whole
+          + " SELECT pg_catalog.current_setting('log_min_error_statement')";
       try (Statement st = c.createStatement()) {
-        st.execute(preamble);
+        boolean rows = st.execute(preamble);
+        String minErrorStatement = null;
+        while (true) {
+          if (rows) {
+            try (ResultSet rs = st.getResultSet()) {
+              if (rs.next()) {
+                minErrorStatement = rs.getString(1);
+              }
+            }
+          } else if (st.getUpdateCount() == -1) {
+            break;
+          }
+          rows = st.getMoreResults();
+        }
+        s.statementLoggedOnError = minErrorStatement == null
+            || !(minErrorStatement.equals("log") || minErrorStatement.equals("fatal")
+                || minErrorStatement.equals("panic"));
       }
       return s;
     } catch (SQLException e) {
@@ -234,6 +254,30 @@ public final class PgSession implements AutoCloseable {
       connection.abort(DIRECT); // closes the socket; the request's blocked read fails at once
     } catch (SQLException | RuntimeException ignored) {
       // the request ends anyway; the connection is discarded (aborted) when it is released
+    }
+  }
+
+  /**
+   * The longest statement sent when the server would copy a failing statement whole into its log
+   * (and its error message can quote a literal of it): beyond it a request could write large
+   * values into the server's files.
+   */
+  static final int MAX_LOGGED_STATEMENT_CHARS = 4_096;
+
+  /**
+   * Refuses a statement longer than {@link #MAX_LOGGED_STATEMENT_CHARS} when this session's role
+   * has the server log failing statements ({@code log_min_error_statement} at {@code error} or
+   * below, the default): a failure would copy it, with any value written into it, into the
+   * server log. The generated role and superuser sessions do not log them, so the limit does not
+   * apply there. Values belong in parameters, which are never logged.
+   */
+  public void refuseIfLoggedWhole(String sql) {
+    if (statementLoggedOnError && sql.length() > MAX_LOGGED_STATEMENT_CHARS) {
+      throw new DbAccessException(ErrorCode.QUERY_BLOCKED, "statement is " + sql.length()
+          + " characters, and this role's server log records a failing statement whole"
+          + " (log_min_error_statement): at most " + MAX_LOGGED_STATEMENT_CHARS
+          + " characters are sent; pass long values as parameters, or give the role the log"
+          + " settings of the least-privilege guide (docs/postgres.md)");
     }
   }
 

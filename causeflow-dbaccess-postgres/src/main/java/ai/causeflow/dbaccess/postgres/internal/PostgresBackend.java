@@ -131,6 +131,7 @@ public final class PostgresBackend implements Backend {
     Policy policy = ctx.policy();
     try {
       if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
+        session.refuseIfLoggedWhole(plan.jdbcSql());
         RelationGuard.check(session, plan.tables(), policy);
       }
       if (op.equals(Operation.QUERY)) {
