@@ -26,11 +26,11 @@ import org.jspecify.annotations.Nullable;
  * -- log_parameter_max_length_on_error = 0 (13+); for a superuser also temp_file_limit and the
  * -- log settings (log_min_messages = fatal, log_min_error_statement = panic, terse,
  * -- log_parameter_max_length = 0)
- * SELECT 1
+ * SELECT current_setting('log_min_error_statement')
  * </pre>
  *
  * The explicit {@code SET TRANSACTION READ ONLY} does not depend on the driver's read-only mode;
- * the final {@code SELECT 1} takes the transaction's snapshot, after which PostgreSQL refuses
+ * the final {@code SELECT} takes the transaction's snapshot, after which PostgreSQL refuses
  * {@code SET TRANSACTION READ WRITE} (tested). {@code SET TRANSACTION} rather than {@code BEGIN READ
  * ONLY}: it works inside whatever transaction the driver opened, without relying on how the driver
  * treats a statement that is itself a {@code BEGIN} (pgjdbc happens to skip its own, tested).
