@@ -2,6 +2,7 @@ package ai.causeflow.dbaccess.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
@@ -30,7 +31,8 @@ class PostgresSessionStateIT {
   @BeforeAll
   static void setUp() {
     db = EmbeddedPostgresServer.shared().createDatabase("session_state");
-    db.execute("CREATE EXTENSION isn", "CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
+    db.execute("CREATE EXTENSION isn", "CREATE EXTENSION pg_trgm", "CREATE TABLE t (id int)",
+        "INSERT INTO t VALUES (1)");
   }
 
   private static PostgresReadOnlyDataSource dataSource(ConnectionConfig.Postgres conn,
@@ -79,6 +81,21 @@ class PostgresSessionStateIT {
     }
   }
 
+  /** pg_trgm's set_limit goes through the settings machinery: the rollback undoes it. */
+  @Test
+  void anExtensionSettingMadeThroughTheSettingsMachineryDoesNotOutliveTheRequest() {
+    try (PostgresReadOnlyDataSource ds = dataSource(db.connectionConfig(), Duration.ofSeconds(10))) {
+      long pid = backendPid(ds);
+      Object set = ds.execute(QueryRequest.query("SELECT set_limit(0.9) AS l").build()).rows()
+          .get(0).get("l");
+      assertThat(((Number) set).doubleValue()).isCloseTo(0.9, within(1e-6));
+      Object after = ds.execute(QueryRequest.query("SELECT show_limit() AS l").build()).rows()
+          .get(0).get("l");
+      assertThat(((Number) after).doubleValue()).isCloseTo(0.3, within(1e-6));
+      assertThat(backendPid(ds)).as("on the same pooled connection").isEqualTo(pid);
+    }
+  }
+
   @Test
   void aNulCharacterIsRefusedWithACodeAndThePooledConnectionSurvives() {
     try (PostgresReadOnlyDataSource ds = dataSource(db.connectionConfig(), Duration.ofSeconds(10))) {
@@ -116,6 +133,7 @@ class PostgresSessionStateIT {
             QueryRequest.query("SELECT repeat('x', 50000000) AS blob_marker").build());
         long answeredMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+        System.out.println("blocked backend: TIMEOUT answered after " + answeredMs + " ms");
         // timeout + 2 s before the connection is closed under the request, + margin; without it
         // the driver waits for its network timeout (timeout + 5 s)
         assertThat(answeredMs).isLessThan(timeout.toMillis() + 4_500);

@@ -34,6 +34,7 @@ public final class TcpProxy implements AutoCloseable {
   /** Server-to-client bytes still forwarded before the pumps stall; negative: never stall. */
   private final java.util.concurrent.atomic.AtomicLong passBeforeStall =
       new java.util.concurrent.atomic.AtomicLong(-1);
+  private final java.util.Set<Socket> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -72,17 +73,21 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * After {@code bytes} more bytes from the server, stop reading from the server (on every
-   * forwarded connection): a server writing a large result then blocks in its send, as it would
-   * for a client that stopped reading. Closing the client side still closes the server side.
+   * After {@code bytes} more bytes from the server, stop reading from the server on the
+   * connections forwarded now (later ones, such as a cancel request's, flow normally): a server
+   * writing a large result then blocks in its send, as it would for a client that stopped
+   * reading. Closing the client side still closes the server side.
    */
   public void stallServerAfter(long bytes) {
+    stalled.clear();
+    stalled.addAll(sockets);
     passBeforeStall.set(bytes);
   }
 
   /** Forwards everything again. */
   public void unstall() {
     passBeforeStall.set(-1);
+    stalled.clear();
   }
 
   private void pump(Socket from, Socket to, boolean fromServer) {
@@ -91,19 +96,20 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while (true) {
-          if (fromServer && passBeforeStall.get() == 0) {
+          boolean mayStall = fromServer && stalled.contains(from);
+          if (mayStall && passBeforeStall.get() == 0) {
             if (to.isClosed() || from.isClosed()) {
               break;
             }
             Thread.sleep(10);
             continue;
           }
-          n = in.read(buf, 0, fromServer && passBeforeStall.get() > 0
+          n = in.read(buf, 0, mayStall && passBeforeStall.get() > 0
               ? (int) Math.min(buf.length, passBeforeStall.get()) : buf.length);
           if (n < 0) {
             break;
           }
-          if (fromServer) {
+          if (mayStall) {
             final int got = n;
             passBeforeStall.getAndUpdate(v -> v < 0 ? v : Math.max(0, v - got));
           }
