@@ -69,8 +69,8 @@ public final class RelayMain {
 
   /**
    * A throwable no one caught. Requests contain their own out-of-memory errors (answered
-   * RESULT_TOO_LARGE); one that ends a thread of the request pools (the pool replaces it, and the
-   * request it served has been answered) is logged. One that ends any other thread leaves the
+   * RESULT_TOO_LARGE); one that ends a thread of the request pools (see {@link #pooled}: the pool
+   * replaces it) is logged. One that ends any other thread leaves the
    * relay in an unknown state: it exits with code 3 so that its supervisor restarts it, rather
    * than limping on. Only the class and the thread name are logged.
    */
@@ -82,9 +82,14 @@ public final class RelayMain {
     }
   }
 
-  /** Threads of pools that replace a worker that died: request workers and result lanes. */
+  /**
+   * Threads of pools that replace a worker that died and whose work belongs to a request: the
+   * relay's request workers and the SDK's own threads ({@code causeflow-*}: result lanes, the
+   * validator's parse watchdog, deadline and cancel timers). An out-of-memory error caused by
+   * one request can surface in any of them while that request holds the heap.
+   */
   static boolean pooled(String thread) {
-    return thread.startsWith("relay-worker") || thread.startsWith("causeflow-result-");
+    return thread.startsWith("relay-worker") || thread.startsWith("causeflow-");
   }
 
   /**
