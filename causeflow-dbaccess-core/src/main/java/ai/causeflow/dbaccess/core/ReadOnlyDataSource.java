@@ -161,6 +161,14 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
       DbAccessException mapped = actionable(mapCancellation(e, ctx, timedOut), policy);
       auditFailure(request, mapped, stats, startNanos);
       throw mapped;
+    } catch (OutOfMemoryError e) {
+      // Contained: the rows and values this request built are unreachable once its frames are
+      // gone, so the process goes on serving; the request is answered and audited with a code.
+      DbAccessException mapped = new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
+          "the result did not fit in this process's memory; select fewer or narrower rows, or "
+              + "lower maxResultBytes", null, null);
+      auditFailure(request, mapped, stats, startNanos);
+      throw mapped;
     } catch (RuntimeException | StackOverflowError e) {
       DbAccessException mapped = timedOut.get()
           ? new DbAccessException(ErrorCode.TIMEOUT, timeoutMessage(policy), null, e)

@@ -215,6 +215,10 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
     p.setProperty("assumeMinServerVersion", "9.0");
     // The session preamble owns read-only mode; the driver's own flag is set too (BEGIN READ ONLY).
     p.setProperty("readOnlyMode", "transaction");
+    // A cancel request waits for the server to acknowledge it (default 10 s), on the timer thread
+    // that serves every request's deadline, and the cancelled statement's thread waits for it
+    // too: bounded at 2 s, after which the connection is closed under the request anyway.
+    p.setProperty("cancelSignalTimeout", "2");
     return p;
   }
 }

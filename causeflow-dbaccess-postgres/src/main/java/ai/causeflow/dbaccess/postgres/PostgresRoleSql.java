@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * Generates the SQL that creates the least-privilege PostgreSQL role this library should connect
  * as: {@code LOGIN}, {@code CONNECT} on one database, {@code USAGE} and {@code SELECT} on chosen
  * schemas (including tables created later), {@code pg_monitor} for the DBA reads, and
- * read-only mode and timeouts set on the role itself so that the server enforces them even if
- * every layer above failed. Nothing more: no {@code CREATE}, no {@code TEMP} beyond what
+ * read-only mode, timeouts and log settings set on the role itself so that the server enforces
+ * them even if every layer above failed (the log settings keep a failing read's values out of the
+ * server log). Nothing more: no {@code CREATE}, no {@code TEMP} beyond what
  * {@code PUBLIC} already has, no superuser, no replication, no {@code BYPASSRLS}.
  *
  * <pre>{@code
@@ -95,6 +96,16 @@ public final class PostgresRoleSql {
     out.add("ALTER ROLE " + role + " SET lock_timeout = " + options.lockTimeout().toMillis());
     out.add("ALTER ROLE " + role + " SET idle_in_transaction_session_timeout = "
         + options.idleInTransactionTimeout().toMillis());
+    // The server log as a side channel: a failing read makes PostgreSQL log the error, whose
+    // message can quote a whole value (a failed cast of a column), and the statement text. For
+    // this role's sessions neither is written (FATAL and PANIC still are), no DETAIL/CONTEXT, no
+    // bound parameters. The first three need a superuser to run (or, on 15+, SET privilege on
+    // the parameters); the last two exist from PostgreSQL 13.
+    out.add("ALTER ROLE " + role + " SET log_min_messages = 'fatal'");
+    out.add("ALTER ROLE " + role + " SET log_min_error_statement = 'panic'");
+    out.add("ALTER ROLE " + role + " SET log_error_verbosity = 'terse'");
+    out.add("ALTER ROLE " + role + " SET log_parameter_max_length_on_error = 0");
+    out.add("ALTER ROLE " + role + " SET log_parameter_max_length = 0");
     return List.copyOf(out);
   }
 

@@ -31,7 +31,12 @@ class PostgresRoleSqlTest {
         "ALTER ROLE \"causeflow_ro\" SET default_transaction_read_only = on",
         "ALTER ROLE \"causeflow_ro\" SET statement_timeout = 20000",
         "ALTER ROLE \"causeflow_ro\" SET lock_timeout = 5000",
-        "ALTER ROLE \"causeflow_ro\" SET idle_in_transaction_session_timeout = 60000");
+        "ALTER ROLE \"causeflow_ro\" SET idle_in_transaction_session_timeout = 60000",
+        "ALTER ROLE \"causeflow_ro\" SET log_min_messages = 'fatal'",
+        "ALTER ROLE \"causeflow_ro\" SET log_min_error_statement = 'panic'",
+        "ALTER ROLE \"causeflow_ro\" SET log_error_verbosity = 'terse'",
+        "ALTER ROLE \"causeflow_ro\" SET log_parameter_max_length_on_error = 0",
+        "ALTER ROLE \"causeflow_ro\" SET log_parameter_max_length = 0");
   }
 
   @Test

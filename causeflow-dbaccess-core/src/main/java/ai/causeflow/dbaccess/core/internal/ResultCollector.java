@@ -80,6 +80,9 @@ public final class ResultCollector {
     this.executor = executor;
     this.ctx = ctx;
     this.rows = new RowList<>();
+    // masking looks at the request's cancellation while it works: a request past its deadline
+    // stops inside a large value (and answers TIMEOUT) instead of masking it to the end
+    stats.stopWhen(ctx::isCancelled);
   }
 
   /**
@@ -236,19 +239,23 @@ public final class ResultCollector {
     if (bytesCapped) {
       return false;
     }
-    Map<String, @Nullable Object> row = resolved(raw);
+    Map<String, @Nullable Object> row;
+    try {
+      // a value that builds a tree (json, arrays) stops as soon as it cannot fit what is left
+      row = resolved(raw, maxBytes - bytes);
+    } catch (DbAccessException e) {
+      if (e.code() != ErrorCode.RESULT_TOO_LARGE) {
+        throw e;
+      }
+      return overCap();
+    }
     if (blockedFields != null) {
       row = blockedFields.apply(row);
     }
     Map<String, @Nullable Object> masked = masking.maskRow(columns, row, stats);
     bytes += JsonSize.ofRow(masked) + 1;
     if (bytes > maxBytes) {
-      if (rows.isEmpty()) {
-        throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
-            "the first row alone exceeds maxResultBytes (" + maxBytes + ")");
-      }
-      bytesCapped = true;
-      return false;
+      return overCap();
     }
     rows.add(FrozenRows.readOnly(masked));
     return true;
@@ -268,17 +275,32 @@ public final class ResultCollector {
     return new java.util.LinkedHashMap<>(raw);
   }
 
+  /** The byte cap ends the result here: an error for the first row, a truncation after it. */
+  private boolean overCap() {
+    if (rows.isEmpty()) {
+      throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,
+          "the first row alone exceeds maxResultBytes (" + maxBytes + ")");
+    }
+    bytesCapped = true;
+    return false;
+  }
+
   /** The row with its lazy values converted (see {@link LazyValue}). */
   static Map<String, @Nullable Object> resolved(Map<String, @Nullable Object> raw) {
+    return resolved(raw, Long.MAX_VALUE);
+  }
+
+  /** As {@link #resolved(Map)}, each value within {@code maxBytes} ({@link LazyValue#resolve(long)}). */
+  static Map<String, @Nullable Object> resolved(Map<String, @Nullable Object> raw, long maxBytes) {
     if (raw instanceof ShapedRow r) {
-      r.resolveLazyValues();
+      r.resolveLazyValues(maxBytes);
       return r;
     }
     for (Object v : raw.values()) {
       if (v instanceof LazyValue) {
         // not allowed outside RowShape rows; convert rather than let one escape
         Map<String, @Nullable Object> copy = new java.util.LinkedHashMap<>(raw.size() * 2);
-        raw.forEach((k, x) -> copy.put(k, LazyValue.resolved(x)));
+        raw.forEach((k, x) -> copy.put(k, LazyValue.resolved(x, maxBytes)));
         return copy;
       }
     }

@@ -44,8 +44,13 @@ public final class ShapedRow extends AbstractMap<String, @Nullable Object> {
    * pipeline calls it, once, before the row is published; afterwards the row never changes.
    */
   public void resolveLazyValues() {
+    resolveLazyValues(Long.MAX_VALUE);
+  }
+
+  /** As {@link #resolveLazyValues()}, each value within {@code maxBytes} (see {@link LazyValue#resolve(long)}). */
+  public void resolveLazyValues(long maxBytes) {
     for (int i = 0; i < values.length; i++) {
-      values[i] = LazyValue.resolved(values[i]);
+      values[i] = LazyValue.resolved(values[i], maxBytes);
     }
   }
 

@@ -27,16 +27,36 @@ public interface LazyValue {
   @Nullable Object resolve();
 
   /**
+   * The converted value, built only while its JSON form fits {@code maxBytes} (what is left of the
+   * result's byte cap): a conversion that builds a tree (json text, arrays) counts what it builds
+   * and stops with {@link ai.causeflow.dbaccess.core.ErrorCode#RESULT_TOO_LARGE} as soon as the
+   * value cannot fit, before the tree takes the heap. The default ignores the budget (conversions
+   * whose result is no larger than what the driver already holds).
+   */
+  default @Nullable Object resolve(long maxBytes) {
+    return resolve();
+  }
+
+  /**
    * {@code value} itself, or its conversion when it is lazy: the one place every lazy value is
    * resolved.
    *
    * @throws IllegalStateException if a lazy value resolves to another lazy value
    */
   static @Nullable Object resolved(@Nullable Object value) {
+    return resolved(value, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #resolved(Object)}, with the byte budget of {@link #resolve(long)}.
+   *
+   * @throws IllegalStateException if a lazy value resolves to another lazy value
+   */
+  static @Nullable Object resolved(@Nullable Object value, long maxBytes) {
     if (!(value instanceof LazyValue lazy)) {
       return value;
     }
-    Object v = lazy.resolve();
+    Object v = maxBytes == Long.MAX_VALUE ? lazy.resolve() : lazy.resolve(maxBytes);
     if (v instanceof LazyValue) {
       throw new IllegalStateException("a lazy value resolved to another lazy value");
     }

@@ -144,7 +144,15 @@ public final class FunctionDenyList {
       rule("hash_bitmap_info", "pageinspect reads raw index pages"),
       rule("gist_page_opaque_info", "pageinspect reads raw index pages"),
       rule("pg_freespace", "pg_freespacemap reads the free space map of any relation"),
-      rule("pg_visibility_map_summary", "pg_visibility reads the visibility map"));
+      rule("pg_visibility_map_summary", "pg_visibility reads the visibility map"),
+      // ---- backend state that DISCARD ALL does not reset (issue 8, session state; keep apart)
+      // isn_weak(bool) assigns the isn extension's C variable directly, bypassing the GUC
+      // machinery: RESET ALL and ROLLBACK leave it set for the next request on the connection
+      rule("isn_weak", "isn: sets a backend flag that outlives the request (DISCARD ALL keeps it)"),
+      // extensions' shared statistics (pg_qualstats_reset, pg_stat_kcache_reset,
+      // pg_wait_sampling_reset_profile, pg_store_plans_reset ...): server-wide state
+      rule("*_reset", "resets an extension's server-wide statistics"),
+      rule("*_reset_profile", "resets an extension's server-wide statistics"));
 
   private static final List<Glob> SIMPLE = RULES.stream()
       .filter(r -> !r[0].contains(".")).map(r -> Glob.of(r[0])).toList();

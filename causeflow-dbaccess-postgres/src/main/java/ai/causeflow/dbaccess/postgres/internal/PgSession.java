@@ -4,6 +4,7 @@ import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,11 +23,14 @@ import org.jspecify.annotations.Nullable;
  * SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ..; SET LOCAL lock_timeout = ..;
  * SET LOCAL idle_in_transaction_session_timeout = ..; SET LOCAL application_name = 'causeflow:<id>';
  * SET LOCAL search_path = pg_catalog, "<schema>", pg_temp; SET LOCAL IntervalStyle = 'iso_8601';
- * SELECT 1
+ * -- log_parameter_max_length_on_error = 0 (13+); for a superuser also temp_file_limit and the
+ * -- log settings (log_min_messages = fatal, log_min_error_statement = panic, terse,
+ * -- log_parameter_max_length = 0)
+ * SELECT current_setting('log_min_error_statement')
  * </pre>
  *
  * The explicit {@code SET TRANSACTION READ ONLY} does not depend on the driver's read-only mode;
- * the final {@code SELECT 1} takes the transaction's snapshot, after which PostgreSQL refuses
+ * the final {@code SELECT} takes the transaction's snapshot, after which PostgreSQL refuses
  * {@code SET TRANSACTION READ WRITE} (tested). {@code SET TRANSACTION} rather than {@code BEGIN READ
  * ONLY}: it works inside whatever transaction the driver opened, without relying on how the driver
  * treats a statement that is itself a {@code BEGIN} (pgjdbc happens to skip its own, tested).
@@ -43,6 +47,18 @@ public final class PgSession implements AutoCloseable {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   /** Server-side grace after the statement timeout before the socket read gives up. */
   private static final long NETWORK_GRACE_MS = 5_000;
+  /**
+   * How long a cancelled request may keep its connection before it is closed under it. A backend
+   * blocked writing a result nobody reads does not act on a cancel (PostgreSQL handles a cancel
+   * only between messages); closing the socket makes its next write fail, and it ends.
+   */
+  static final long ABORT_AFTER_CANCEL_MS = 2_000;
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "causeflow-pg-abort");
+        t.setDaemon(true);
+        return t;
+      });
 
   private final ConnectionSource source;
   private final Connection connection;
@@ -52,6 +68,12 @@ public final class PgSession implements AutoCloseable {
   private volatile @Nullable Statement current;
   private boolean broken;
   private boolean closed;
+  /** Whether the server logs the text of a statement that fails (log_min_error_statement). */
+  private boolean statementLoggedOnError = true;
+  /** Guards {@link #released} and {@link #aborted} between the request and the watchdog. */
+  private final Object releaseLock = new Object();
+  private boolean released;
+  private boolean aborted;
 
   private PgSession(ConnectionSource source, Connection connection, boolean savedAutoCommit,
       boolean savedReadOnly, int savedNetworkTimeout) {
@@ -120,13 +142,43 @@ public final class PgSession implements AutoCloseable {
           + " SET LOCAL application_name = '" + applicationName(ctx.requestId()) + "';"
           + " SET LOCAL search_path = pg_catalog, " + quoteIdent(schema) + ", pg_temp;"
           + " SET LOCAL IntervalStyle = 'iso_8601';"
+          // bound parameters of a failing statement are never copied into the server log (any
+          // role may set it; PostgreSQL 13+, so guarded by version)
+          + " SELECT pg_catalog.set_config('log_parameter_max_length_on_error', '0', true)"
+          + " WHERE pg_catalog.current_setting('server_version_num')::int >= 130000;"
           // temp_file_limit is superuser-only: a superuser session gets it here; for another role
           // it is the role's (docs/postgres.md). Without it one sort spilled 3 GB in 15 s.
-          + " SELECT pg_catalog.set_config('temp_file_limit', '" + TEMP_FILE_LIMIT + "', true)"
+          // Likewise the log settings that keep a failing read's values (a failed cast quotes
+          // the whole value) and statement text out of the server log: superuser-only to set,
+          // set on the generated role by PostgresRoleSql.
+          + " SELECT pg_catalog.set_config('temp_file_limit', '" + TEMP_FILE_LIMIT + "', true),"
+          + " pg_catalog.set_config('log_min_messages', 'fatal', true),"
+          + " pg_catalog.set_config('log_min_error_statement', 'panic', true),"
+          + " pg_catalog.set_config('log_error_verbosity', 'terse', true)"
           + " FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper;"
-          + " SELECT 1";
+          + " SELECT pg_catalog.set_config('log_parameter_max_length', '0', true)"
+          + " FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper"
+          + " AND pg_catalog.current_setting('server_version_num')::int >= 130000;"
+          // takes the snapshot, and tells whether a failing statement is logged whole
+          + " SELECT pg_catalog.current_setting('log_min_error_statement')";
       try (Statement st = c.createStatement()) {
-        st.execute(preamble);
+        boolean rows = st.execute(preamble);
+        String minErrorStatement = null;
+        while (true) {
+          if (rows) {
+            try (ResultSet rs = st.getResultSet()) {
+              if (rs.next()) {
+                minErrorStatement = rs.getString(1);
+              }
+            }
+          } else if (st.getUpdateCount() == -1) {
+            break;
+          }
+          rows = st.getMoreResults();
+        }
+        s.statementLoggedOnError = minErrorStatement == null
+            || !(minErrorStatement.equals("log") || minErrorStatement.equals("fatal")
+                || minErrorStatement.equals("panic"));
       }
       return s;
     } catch (SQLException e) {
@@ -166,8 +218,20 @@ public final class PgSession implements AutoCloseable {
     this.current = statement;
   }
 
-  /** Cancels the running statement at the server (pgjdbc sends a cancel request). */
+  /**
+   * Cancels the running statement at the server (pgjdbc sends a cancel request), and closes the
+   * connection under the request if it still holds it {@link #ABORT_AFTER_CANCEL_MS} later, so
+   * that the server ends the work (a backend blocked writing a large result ignores the cancel).
+   */
   public void cancel() {
+    try {
+      // first: the cancel request below can itself block (pgjdbc waits up to its
+      // cancelSignalTimeout for the server to acknowledge)
+      WATCHDOG.schedule(this::abortIfStillHeld, ABORT_AFTER_CANCEL_MS,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // never shut down
+    }
     Statement s = current;
     if (s != null) {
       try {
@@ -176,6 +240,84 @@ public final class PgSession implements AutoCloseable {
         // The deadline still ends the request; the statement_timeout ends it at the server.
       }
     }
+  }
+
+  /** Closes the socket of a connection the cancelled request has not released yet. */
+  void abortIfStillHeld() {
+    synchronized (releaseLock) {
+      if (released) {
+        return;
+      }
+      aborted = true;
+    }
+    try {
+      connection.abort(DIRECT); // closes the socket; the request's blocked read fails at once
+    } catch (SQLException | RuntimeException ignored) {
+      // the request ends anyway; the connection is discarded (aborted) when it is released
+    }
+  }
+
+  /**
+   * The longest statement sent when the server would copy a failing statement whole into its log
+   * (and its error message can quote a literal of it): beyond it a request could write large
+   * values into the server's files.
+   */
+  static final int MAX_LOGGED_STATEMENT_CHARS = 4_096;
+
+  /**
+   * Refuses a statement longer than {@link #MAX_LOGGED_STATEMENT_CHARS} when this session's role
+   * has the server log failing statements ({@code log_min_error_statement} at {@code error} or
+   * below, the default): a failure would copy it, with any value written into it, into the
+   * server log. The generated role and superuser sessions do not log them, so the limit does not
+   * apply there. Values belong in parameters, which are never logged.
+   */
+  public void refuseIfLoggedWhole(String sql) {
+    if (statementLoggedOnError && sql.length() > MAX_LOGGED_STATEMENT_CHARS) {
+      throw new DbAccessException(ErrorCode.QUERY_BLOCKED, "statement is " + sql.length()
+          + " characters, and this role's server log records a failing statement whole"
+          + " (log_min_error_statement): at most " + MAX_LOGGED_STATEMENT_CHARS
+          + " characters are sent; pass long values as parameters, or give the role the log"
+          + " settings of the least-privilege guide (docs/postgres.md)");
+    }
+  }
+
+  /**
+   * Refuses, before anything reaches the driver, a statement or string parameter holding U+0000:
+   * PostgreSQL text cannot hold it, and the driver failed the request in a way that cost the
+   * pooled connection and read as retryable.
+   */
+  public static void refuseNul(@Nullable String statement, java.util.List<?> parameters) {
+    if (statement != null && statement.indexOf('\0') >= 0) {
+      throw new DbAccessException(ErrorCode.QUERY_BLOCKED, "statement contains a NUL character"
+          + " (U+0000), which PostgreSQL text cannot hold");
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      if (holdsNul(parameters.get(i), 0)) {
+        throw new DbAccessException(ErrorCode.INVALID_PARAMS, "parameters[" + i + "]: contains a"
+            + " NUL character (U+0000), which PostgreSQL text cannot hold");
+      }
+    }
+  }
+
+  private static boolean holdsNul(@Nullable Object v, int depth) {
+    if (v instanceof CharSequence cs) {
+      return cs.toString().indexOf('\0') >= 0;
+    }
+    if (depth < 64 && v instanceof Iterable<?> it) {
+      for (Object o : it) {
+        if (holdsNul(o, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    if (depth < 64 && v instanceof Object[] arr) {
+      for (Object o : arr) {
+        if (holdsNul(o, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Marks the connection as not reusable (e.g. after a connection-level failure). */
@@ -207,6 +349,12 @@ public final class PgSession implements AutoCloseable {
     }
     if (reusable) {
       reusable = reset();
+    }
+    synchronized (releaseLock) {
+      released = true;
+      if (aborted) {
+        reusable = false; // closed under the request by the watchdog
+      }
     }
     source.release(connection, reusable);
   }

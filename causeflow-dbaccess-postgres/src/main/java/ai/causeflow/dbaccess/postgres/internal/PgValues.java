@@ -3,10 +3,12 @@ package ai.causeflow.dbaccess.postgres.internal;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.spi.LazyValue;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import java.math.BigDecimal;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * a JSON reader's double gives them back exactly, otherwise they come as strings; timestamps are
  * ISO-8601; bytea is base64; arrays are lists; json/jsonb are nested maps and lists.
  *
- * <p>Thread-safety: stateless (the ObjectMapper is only used to read).
+ * <p>Thread-safety: stateless (the JsonFactory is thread-safe).
  */
 public final class PgValues {
   /** Largest integer a double holds exactly. */
@@ -36,9 +39,8 @@ public final class PgValues {
   /** Decimals with at most this many significant digits survive a round trip through double. */
   static final int MAX_SAFE_DIGITS = 15;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+  /** Reads json/jsonb text token by token; its default limits bound nesting and string length. */
+  private static final JsonFactory JSON = new JsonFactory();
 
   private PgValues() {}
 
@@ -64,7 +66,7 @@ public final class PgValues {
       String element = type.substring(1);
       return (rs, i) -> {
         String s = rs.getString(i);
-        return s == null ? null : (LazyValue) () -> PgArrays.parse(s, element);
+        return s == null ? null : new ArrayText(s, element);
       };
     }
     return switch (type) {
@@ -155,7 +157,7 @@ public final class PgValues {
       };
       case "json", "jsonb" -> (rs, i) -> {
         String s = rs.getString(i);
-        return s == null ? null : (LazyValue) () -> json(s);
+        return s == null ? null : new JsonText(s);
       };
       // text, varchar, bpchar, name, uuid, inet, cidr, macaddr, money, interval (ISO-8601 via
       // IntervalStyle), xml, bit, enums, ranges, geometric and composite types: their text form.
@@ -177,8 +179,115 @@ public final class PgValues {
     return year >= 1000 && year <= 9998;
   }
 
+  /**
+   * json/jsonb text, converted when the pipeline handles the row: streamed into maps and lists
+   * within the byte budget it is given, so text of tiny elements ({@code [{},{},...]}) that would
+   * take many times its size on the heap stops at the cap instead of building the tree.
+   */
+  private static final class JsonText implements LazyValue {
+    private final String text;
+
+    JsonText(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public @Nullable Object resolve() {
+      return json(text);
+    }
+
+    @Override
+    public @Nullable Object resolve(long maxBytes) {
+      return json(text, new Budget(maxBytes));
+    }
+
+    @Override
+    public String toString() {
+      return "JsonText[" + text.length() + " chars]"; // never the value
+    }
+  }
+
+  /** Array text ({@code {1,2}}), converted like {@link JsonText} within a byte budget. */
+  private static final class ArrayText implements LazyValue {
+    private final String text;
+    private final String element;
+
+    ArrayText(String text, String element) {
+      this.text = text;
+      this.element = element;
+    }
+
+    @Override
+    public @Nullable Object resolve() {
+      return PgArrays.parse(text, element);
+    }
+
+    @Override
+    public @Nullable Object resolve(long maxBytes) {
+      return PgArrays.parse(text, element, new Budget(maxBytes));
+    }
+
+    @Override
+    public String toString() {
+      return "ArrayText[" + element + ", " + text.length() + " chars]";
+    }
+  }
+
+  /**
+   * What a json or array value may still build: its JSON size (counted as it is built: strings,
+   * numbers, keys, brackets; white space and escapes not counted, so never more than the JSON
+   * written later) and its nodes, at most one per {@link #BYTES_PER_NODE} bytes of the budget. A
+   * node costs tens of bytes of heap whatever its JSON size, so a value of tiny elements is
+   * limited by the count. Either limit stops the value with {@code RESULT_TOO_LARGE}.
+   */
+  static final class Budget {
+    static final int BYTES_PER_NODE = 16;
+    /** A value of up to this many nodes is never refused for its count alone. */
+    static final long MIN_NODES = 1_024;
+    private final long maxBytes;
+    private final long maxNodes;
+    private long bytes;
+    private long nodes;
+
+    Budget(long maxBytes) {
+      this.maxBytes = maxBytes;
+      this.maxNodes = maxBytes == Long.MAX_VALUE ? Long.MAX_VALUE
+          : Math.max(MIN_NODES, maxBytes / BYTES_PER_NODE);
+    }
+
+    static Budget unlimited() {
+      return new Budget(Long.MAX_VALUE);
+    }
+
+    /** One node of {@code jsonBytes}. */
+    void node(long jsonBytes) {
+      if (++nodes > maxNodes) {
+        throw tooLarge("elements");
+      }
+      bytes(jsonBytes);
+    }
+
+    /** JSON bytes that are no node (a key, a separator). */
+    void bytes(long jsonBytes) {
+      bytes += jsonBytes;
+      if (bytes > maxBytes) {
+        throw tooLarge("bytes");
+      }
+    }
+
+    private DbAccessException tooLarge(String what) {
+      return new DbAccessException(ErrorCode.RESULT_TOO_LARGE, "a json or array value exceeds "
+          + "what is left of maxResultBytes (" + maxBytes + " bytes, at most " + maxNodes
+          + " elements) and was not read further (" + what + ")");
+    }
+  }
+
   /** Converts the text form of a scalar (an array element) the way {@link #readerFor} would. */
   static @Nullable Object fromText(String type, String s) {
+    return fromText(type, s, Budget.unlimited());
+  }
+
+  private static @Nullable Object fromText(String type, String s, Budget budget) {
     switch (type) {
       case "bool":
         return s.equals("t") || s.equals("true");
@@ -195,7 +304,7 @@ public final class PgValues {
         return decimal(s);
       case "json":
       case "jsonb":
-        return json(s);
+        return json(s, budget);
       case "bytea":
         if (s.startsWith("\\x")) {
           return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(s, 2, s.length()));
@@ -426,56 +535,111 @@ public final class PgValues {
 
   /** Parses json/jsonb text into maps, lists and safe numbers. */
   static @Nullable Object json(String s) {
-    try {
-      return normalize(JSON.readValue(s, Object.class));
+    return json(s, Budget.unlimited());
+  }
+
+  /**
+   * Parses json/jsonb text into maps, lists and safe numbers, token by token, charging every node
+   * to {@code budget} before it is kept: a value that cannot fit stops with
+   * {@code RESULT_TOO_LARGE} having built no more than the budget allows.
+   */
+  static @Nullable Object json(String s, Budget budget) {
+    try (JsonParser p = JSON.createParser(s)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new DbAccessException(ErrorCode.QUERY_FAILED, "a json value was empty");
+      }
+      return jsonValue(p, t, budget);
     } catch (JsonProcessingException e) {
       // The server produced it, so this is a limit of the reader (depth, size), not bad data.
       throw new DbAccessException(ErrorCode.QUERY_FAILED,
           "a json value could not be decoded (nesting or size beyond the reader's limits)");
+    } catch (IOException e) {
+      throw new DbAccessException(ErrorCode.QUERY_FAILED, "a json value could not be decoded");
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static @Nullable Object normalize(@Nullable Object v) {
-    if (v instanceof Map<?, ?> m) {
-      for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-        e.setValue(normalize(e.getValue()));
+  /** One value starting at {@code t}; nesting is bounded by the parser's depth limit. */
+  private static @Nullable Object jsonValue(JsonParser p, JsonToken t, Budget budget)
+      throws IOException {
+    switch (t) {
+      case START_OBJECT -> {
+        budget.node(2);
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          budget.bytes(key.length() + 4L); // "key": and a comma
+          JsonToken v = p.nextToken();
+          m.put(key, jsonValue(p, v, budget));
+        }
+        return m;
       }
-      return m;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> list = (List<Object>) l;
-      for (int i = 0; i < list.size(); i++) {
-        list.set(i, normalize(list.get(i)));
+      case START_ARRAY -> {
+        budget.node(2);
+        List<@Nullable Object> l = new ArrayList<>();
+        JsonToken x;
+        while ((x = p.nextToken()) != JsonToken.END_ARRAY && x != null) {
+          budget.bytes(1); // the comma
+          l.add(jsonValue(p, x, budget));
+        }
+        return l;
       }
-      return list;
+      case VALUE_STRING -> {
+        budget.node(p.getTextLength() + 2L);
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT -> {
+        budget.node(p.getTextLength());
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          BigInteger b = p.getBigIntegerValue();
+          return b.bitLength() <= 63 && safe(b.longValue()) ? (Object) b.longValue()
+              : b.toString();
+        }
+        long x = p.getLongValue();
+        return safe(x) ? (Object) x : String.valueOf(x);
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        budget.node(p.getTextLength());
+        BigDecimal d = p.getDecimalValue();
+        return d.precision() <= MAX_SAFE_DIGITS ? d : d.toString();
+      }
+      case VALUE_TRUE -> {
+        budget.node(4);
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        budget.node(5);
+        return Boolean.FALSE;
+      }
+      case VALUE_NULL -> {
+        budget.node(4);
+        return null;
+      }
+      default -> throw new DbAccessException(ErrorCode.QUERY_FAILED,
+          "a json value could not be decoded (unexpected token)");
     }
-    if (v instanceof BigInteger b) {
-      return b.bitLength() <= 63 && safe(b.longValue()) ? (Object) b.longValue() : b.toString();
-    }
-    if (v instanceof Integer || v instanceof Long) {
-      long x = ((Number) v).longValue();
-      return safe(x) ? (Object) x : String.valueOf(x);
-    }
-    if (v instanceof BigDecimal d) {
-      return d.precision() <= MAX_SAFE_DIGITS ? d : d.toString();
-    }
-    return v;
   }
 
   /** Parser for PostgreSQL's array text form: {@code {1,"a b",NULL,{2,3}}}. */
   static final class PgArrays {
     private final String s;
     private final String element;
+    private final Budget budget;
     private int pos;
 
-    private PgArrays(String s, String element) {
+    private PgArrays(String s, String element, Budget budget) {
       this.s = s;
       this.element = element;
+      this.budget = budget;
     }
 
     static List<@Nullable Object> parse(String text, String element) {
-      PgArrays p = new PgArrays(text, element);
+      return parse(text, element, Budget.unlimited());
+    }
+
+    /** Parses within {@code budget}: every element is charged before it is converted. */
+    static List<@Nullable Object> parse(String text, String element, Budget budget) {
+      PgArrays p = new PgArrays(text, element, budget);
       if (text.startsWith("[")) {
         // Non-default bounds: [0:2]={...}
         int eq = text.indexOf('=');
@@ -486,6 +650,7 @@ public final class PgValues {
 
     private List<@Nullable Object> array() {
       expect('{');
+      budget.node(2);
       List<@Nullable Object> out = new ArrayList<>();
       if (peek() == '}') {
         pos++;
@@ -496,11 +661,15 @@ public final class PgValues {
         if (c == '{') {
           out.add(array());
         } else if (c == '"') {
-          out.add(fromText(element, quoted()));
+          String q = quoted();
+          element(q);
+          out.add(fromText(element, q, budget));
         } else {
           String raw = unquoted();
-          out.add(raw.equalsIgnoreCase("NULL") ? null : fromText(element, raw));
+          element(raw);
+          out.add(raw.equalsIgnoreCase("NULL") ? null : fromText(element, raw, budget));
         }
+        budget.bytes(1); // the comma
         char next = s.charAt(pos++);
         if (next == '}') {
           return out;
@@ -509,6 +678,15 @@ public final class PgValues {
           throw new IllegalStateException("unexpected character in array text at " + (pos - 1));
         }
       }
+    }
+
+    /**
+     * Charges one element: its text and quotes (json elements are charged node by node as they
+     * are parsed, so only one node here).
+     */
+    private void element(String text) {
+      boolean json = element.equals("json") || element.equals("jsonb");
+      budget.node(json ? 0 : text.length() + 2L);
     }
 
     private String quoted() {

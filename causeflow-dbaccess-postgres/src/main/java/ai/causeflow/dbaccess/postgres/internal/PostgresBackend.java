@@ -123,6 +123,7 @@ public final class PostgresBackend implements Backend {
     if (!(queryPlan instanceof PgPlan plan)) {
       throw new DbAccessException(ErrorCode.INTERNAL, "plan was not made by this backend");
     }
+    PgSession.refuseNul(plan.request().statement(), plan.request().parameters());
     PgSession session = PgSession.open(source, ctx, options.defaultSchema(),
         options.lockTimeout(), options.connectionWait());
     ctx.onCancel(session::cancel);
@@ -132,6 +133,7 @@ public final class PostgresBackend implements Backend {
     PlanAuthority.Lineage lineage = null;
     try {
       if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
+        session.refuseIfLoggedWhole(plan.jdbcSql());
         RelationGuard.check(session, plan.tables(), policy);
         // the server's own name resolution: what the plan scans is judged too, always (the
         // catalog rule holds under every policy); see PlanAuthority

@@ -1,6 +1,10 @@
 package ai.causeflow.dbaccess.postgres.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
@@ -134,5 +138,41 @@ class PgValuesTest {
       }
     }
     return b.toString();
+  }
+
+  @Test
+  void jsonIsStreamedIntoTheSameValuesWithinABudget() {
+    String doc = "{\"a\": [1, 2.50, -9223372036854775808, true, false, null, \"x\"],"
+        + " \"b\": {\"c\": {}, \"d\": []}, \"n\": 12345678901234567890}";
+    Object unlimited = PgValues.json(doc);
+    assertThat(unlimited).isEqualTo(Map.of("a", Arrays.asList(1L, new BigDecimal("2.50"),
+        "-9223372036854775808", true, false, null, "x"), "b", Map.of("c", Map.of(), "d",
+        List.of()), "n", "12345678901234567890"));
+    assertThat(PgValues.json(doc, new PgValues.Budget(1 << 20))).isEqualTo(unlimited);
+  }
+
+  @Test
+  void tinyElementsStopAtTheNodeBudgetAndLargeValuesAtTheByteBudget() {
+    String tiny = "[" + "{},".repeat(200_000) + "{}]";
+    // 600 KB of text fits 1 MiB of bytes, but not 65,536 nodes (one per 16 bytes)
+    assertThatThrownBy(() -> PgValues.json(tiny, new PgValues.Budget(1 << 20)))
+        .isInstanceOfSatisfying(DbAccessException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE))
+        .hasMessageContaining("elements");
+    String secret = "4111111111111111-secret-" + "x".repeat(100_000);
+    assertThatThrownBy(() -> PgValues.json("[\"" + secret + "\"]", new PgValues.Budget(50_000)))
+        .isInstanceOfSatisfying(DbAccessException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE))
+        .hasMessageContaining("bytes").hasMessageNotContaining("4111");
+    assertThatThrownBy(() -> PgValues.PgArrays.parse("{" + "1,".repeat(100_000) + "1}", "int4",
+        new PgValues.Budget(1 << 20)))
+        .isInstanceOfSatisfying(DbAccessException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE));
+    assertThatThrownBy(() -> PgValues.PgArrays.parse("{\"[" + "1,".repeat(10_000) + "1]\"}",
+        "jsonb", new PgValues.Budget(4 << 10)))
+        .isInstanceOfSatisfying(DbAccessException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESULT_TOO_LARGE));
+    assertThat(PgValues.PgArrays.parse("{" + "1,".repeat(999) + "1}", "int4",
+        new PgValues.Budget(16 << 10))).hasSize(1000);
   }
 }

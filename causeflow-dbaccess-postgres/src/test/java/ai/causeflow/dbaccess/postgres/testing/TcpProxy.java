@@ -31,6 +31,10 @@ public final class TcpProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
   private int port;
+  /** Server-to-client bytes still forwarded before the pumps stall; negative: never stall. */
+  private final java.util.concurrent.atomic.AtomicLong passBeforeStall =
+      new java.util.concurrent.atomic.AtomicLong(-1);
+  private final java.util.Set<Socket> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -60,23 +64,60 @@ public final class TcpProxy implements AutoCloseable {
         Socket server = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(server);
-        pump(client, server);
-        pump(server, client);
+        pump(client, server, false);
+        pump(server, client, true);
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /**
+   * After {@code bytes} more bytes from the server, stop reading from the server on the
+   * connections forwarded now (later ones, such as a cancel request's, flow normally): a server
+   * writing a large result then blocks in its send, as it would for a client that stopped
+   * reading. Closing the client side still closes the server side.
+   */
+  public void stallServerAfter(long bytes) {
+    stalled.clear();
+    stalled.addAll(sockets);
+    passBeforeStall.set(bytes);
+  }
+
+  /** Forwards everything again. */
+  public void unstall() {
+    passBeforeStall.set(-1);
+    stalled.clear();
+  }
+
+  private void pump(Socket from, Socket to, boolean fromServer) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
-        while ((n = in.read(buf)) >= 0) {
+        while (true) {
+          boolean mayStall = fromServer && stalled.contains(from);
+          if (mayStall && passBeforeStall.get() == 0) {
+            if (to.isClosed() || from.isClosed()) {
+              break;
+            }
+            Thread.sleep(10);
+            continue;
+          }
+          n = in.read(buf, 0, mayStall && passBeforeStall.get() > 0
+              ? (int) Math.min(buf.length, passBeforeStall.get()) : buf.length);
+          if (n < 0) {
+            break;
+          }
+          if (mayStall) {
+            final int got = n;
+            passBeforeStall.getAndUpdate(v -> v < 0 ? v : Math.max(0, v - got));
+          }
           out.write(buf, 0, n);
           out.flush();
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (IOException ignored) {
         // closed by stop() or by the peer
       } finally {

@@ -29,6 +29,8 @@ public final class Scanner {
 
   private static final long NONE = -1L;
   private static final int MAX_LENGTH = (1 << 29) - 1;
+  /** Characters between two looks at the request's stop signal inside one value. */
+  private static final int CHECK_CHARS = 16_384;
 
   private final Detector[] detectors;
   private final Strategy[] strategies;
@@ -117,16 +119,29 @@ public final class Scanner {
       stats.applied("max_length");
       return CustomPattern.WHOLE_VALUE_MASK;
     }
+    stats.work(1 + (n >>> 12)); // many small values add up; a large one is checked as it goes
     StringBuilder out = null;
     int copied = 0;
     int i = 0;
+    int checkAt = CHECK_CHARS;
     byte[] kinds = kind;
+    // The numeric run last measured: a scan that resumes inside it after a match (cards back to
+    // back, "4111 1111 1111 1111 4111 ...") reuses its end instead of measuring the rest again,
+    // which would make a long run of numbers quadratic. runPos/runDigits count the digits left.
+    int runEnd = -1;
+    int runPos = -1;
+    int runDigits = 0;
     while (i < n) {
       char c = s.charAt(i);
       int k;
       if (c >= 128 || (k = kinds[c]) == 0) {
         i++; // the common case: one load and two compares per character
         continue;
+      }
+      if (i >= checkAt) {
+        // only where detectors work: a clean stretch costs one compare per character and no call
+        stats.checkpoint();
+        checkAt = i + CHECK_CHARS;
       }
       long hit = NONE;
       int next = i + 1;
@@ -140,9 +155,28 @@ public final class Scanner {
           i = next;
           continue;
         }
-        long run = numericRun(s, i, n);
-        int end = (int) run;
-        int digits = (int) (run >>> 32);
+        int end;
+        int digits;
+        if (i > runPos && i < runEnd && (Chars.digit(c) ? !continuation(s, i)
+            : c == '(' && i + 1 < n && Chars.digit(s.charAt(i + 1)))) {
+          // resuming inside the run measured before: the same end (a run's end depends only on
+          // the characters around it), minus the digits already passed
+          for (int q = runPos; q < i; q++) {
+            if (Chars.digit(s.charAt(q))) {
+              runDigits--;
+            }
+          }
+          runPos = i;
+          end = runEnd;
+          digits = runDigits;
+        } else {
+          long run = numericRun(s, i, n);
+          end = (int) run;
+          digits = (int) (run >>> 32);
+          runPos = i;
+          runEnd = end;
+          runDigits = digits;
+        }
         if (end > i) {
           if (digits == end - i && end < n && Chars.word(s.charAt(end))) {
             // digits glued to letters (a hex id starting with digits, 200ms): a word, skip it
@@ -153,7 +187,7 @@ public final class Scanner {
             i = next;
             continue;
           }
-          hit = numberAt(s, i, end, digits);
+          hit = numberAt(s, i, end, digits, stats);
           next = end;
         }
       }
@@ -340,12 +374,17 @@ public final class Scanner {
     return p == '.' || p == '-' || p == '/';
   }
 
-  private long numberAt(String s, int from, int end, int digits) {
+  private long numberAt(String s, int from, int end, int digits, MaskingStats stats) {
     if (digits < (s.charAt(from) == '+' ? minDigits : minDigitsUnsigned)) {
       return NONE;
     }
     int p = from;
+    int checkAt = from + CHECK_CHARS;
     while (p < end) {
+      if (p >= checkAt) {
+        stats.checkpoint(); // one run can be the whole value ("1 1 1 ..." of megabytes)
+        checkAt = p + CHECK_CHARS;
+      }
       if (p == from || !continuation(s, p)) {
         for (int r : numbers) {
           int e = ((NumberDetector) detectors[r]).match(s, p, end);

@@ -371,6 +371,7 @@ public final class ValueMasker {
   private String patterns(String s, MaskingStats stats) {
     String r = s;
     for (CustomPattern p : patterns) {
+      stats.checkpoint();
       r = p.apply(r, stats);
     }
     return r;

@@ -57,14 +57,55 @@ public final class RelayMain {
   public static void main(String[] args) {
     configureLogging();
     PrintStream stdout = System.out;
-    if (java.util.Arrays.asList(args).contains("--mcp")) {
+    java.util.List<String> argList = java.util.Arrays.asList(args);
+    if (argList.contains("--stdio") || argList.contains("--mcp")) {
       // stdout carries the protocol and nothing else: anything printed through System.out (a
-      // library's warning, a stray debug line) goes to stderr instead.
-      System.setOut(System.err);
+      // library's warning, a stray debug line) goes to stderr instead
+      stdout = protocolChannel();
     }
+    Thread.setDefaultUncaughtExceptionHandler(RelayMain::uncaught);
     int rc = run(args, System.in, stdout, System.err, DataSourceFactory.defaults(),
         RelayOptions.fromSystemProperties(), true);
     System.exit(rc);
+  }
+
+  /**
+   * In {@code --stdio} and {@code --mcp} modes stdout is the protocol channel: the relay writes its answers to the
+   * process's real standard output, and {@code System.out} is pointed at stderr so that nothing
+   * else a library or the runtime prints through it can reach the channel. (Messages the JVM
+   * itself writes to file descriptor 1 are moved to stderr by {@code -XX:+DisplayVMOutputToStderr},
+   * which the shipped launch lines set.)
+   */
+  static PrintStream protocolChannel() {
+    PrintStream protocol = new PrintStream(new java.io.FileOutputStream(
+        java.io.FileDescriptor.out), false, java.nio.charset.StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    return protocol;
+  }
+
+  /**
+   * A throwable no one caught. Requests contain their own out-of-memory errors (answered
+   * RESULT_TOO_LARGE); one that ends a thread of the request pools (see {@link #pooled}: the pool
+   * replaces it) is logged. One that ends any other thread leaves the
+   * relay in an unknown state: it exits with code 3 so that its supervisor restarts it, rather
+   * than limping on. Only the class and the thread name are logged.
+   */
+  static void uncaught(Thread t, Throwable e) {
+    System.err.println("uncaught " + e.getClass().getSimpleName() + " in thread " + t.getName());
+    if (e instanceof OutOfMemoryError && !pooled(t.getName())) {
+      System.err.println("out of memory outside a request: exiting to be restarted");
+      Runtime.getRuntime().halt(3);
+    }
+  }
+
+  /**
+   * Threads of pools that replace a worker that died and whose work belongs to a request: the
+   * relay's request workers and the SDK's own threads ({@code causeflow-*}: result lanes, the
+   * validator's parse watchdog, deadline and cancel timers). An out-of-memory error caused by
+   * one request can surface in any of them while that request holds the heap.
+   */
+  static boolean pooled(String thread) {
+    return thread.startsWith("relay-worker") || thread.startsWith("causeflow-");
   }
 
   /**

@@ -653,33 +653,33 @@ public final class Engine implements AutoCloseable {
         if (cancelled && resource != null) {
           resource.dataSource().cancel(requestId);
         }
-        Json.IoConsumer<JsonGenerator> writer;
-        try {
-          writer = work.run();
-        } catch (DbAccessException e) {
-          fail(wireCode(e.code()), e.getMessage(), !pipelineAudited);
-          return;
-        } catch (Refusal e) {
-          fail(e.code, e.getMessage(), true);
-          return;
-        }
         String msg;
         try {
-          msg = Json.message(g -> {
-            Json.writeId(g, id);
-            g.writeFieldName("result");
-            writer.accept(g);
-          });
-        } catch (RpcException e) {
-          Log.error("request " + requestId + ": " + e.getMessage());
-          fail(e.code(), e.getMessage(), false);
+          msg = answer();
+        } catch (OutOfMemoryError e) {
+          // Contained: what the request built went with answer()'s frames. The pipeline already
+          // answers its own out-of-memory as RESULT_TOO_LARGE; this one came from the relay's
+          // side (writing the answer), so the relay audits it.
+          Log.error("request " + requestId + " ran out of memory; answered RESULT_TOO_LARGE");
+          fail(ErrorCode.RESULT_TOO_LARGE, "the answer did not fit in the relay's memory; select "
+              + "fewer or narrower rows, or lower maxResultBytes", true);
           return;
+        }
+        if (msg == null) {
+          return; // failed and answered
         }
         if (!pipelineAudited) {
           audit(requestId, auditResource, operation, AuditOutcome.OK, null, null, receivedNanos);
         }
         if (session.isOpen()) {
-          session.send(msg);
+          try {
+            session.send(msg);
+          } catch (OutOfMemoryError e) {
+            msg = null; // let the answer go before answering the failure
+            Log.error("request " + requestId + " ran out of memory while sending its answer");
+            fail(ErrorCode.RESULT_TOO_LARGE, "the answer did not fit in the relay's memory; "
+                + "select fewer or narrower rows, or lower maxResultBytes", true);
+          }
         }
       } catch (RuntimeException e) {
         Log.error("request " + requestId + " failed unexpectedly ("
@@ -690,6 +690,35 @@ public final class Engine implements AutoCloseable {
         active.remove(requestId, this);
         stats.finished();
         capacity.release();
+      }
+    }
+
+    /**
+     * Runs the work and writes its answer; null when it failed (and was answered). Everything the
+     * request builds lives in this frame and the work's, so an out-of-memory error thrown here
+     * leaves it all unreachable for the caller's handler.
+     */
+    private @Nullable String answer() {
+      Json.IoConsumer<JsonGenerator> writer;
+      try {
+        writer = work.run();
+      } catch (DbAccessException e) {
+        fail(wireCode(e.code()), e.getMessage(), !pipelineAudited);
+        return null;
+      } catch (Refusal e) {
+        fail(e.code, e.getMessage(), true);
+        return null;
+      }
+      try {
+        return Json.message(g -> {
+          Json.writeId(g, id);
+          g.writeFieldName("result");
+          writer.accept(g);
+        });
+      } catch (RpcException e) {
+        Log.error("request " + requestId + ": " + e.getMessage());
+        fail(e.code(), e.getMessage(), false);
+        return null;
       }
     }
 

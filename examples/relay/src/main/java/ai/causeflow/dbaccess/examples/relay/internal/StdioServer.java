@@ -66,10 +66,11 @@ public final class StdioServer implements Session {
 
   @Override
   public void send(String json) {
-    byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     synchronized (out) {
       try {
         out.write(bytes);
+        out.write('\n');
         out.flush();
       } catch (IOException e) {
         open = false; // the reader went away: later answers are dropped
