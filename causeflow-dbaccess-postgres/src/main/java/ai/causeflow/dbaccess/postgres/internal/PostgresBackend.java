@@ -65,6 +65,8 @@ public final class PostgresBackend implements Backend {
   @Override
   public QueryPlan validate(QueryRequest request, Policy policy) {
     Operation op = request.operation();
+    // first: a NUL is refused with its own message whatever else the lexer would say of it
+    PgSession.refuseNul(request.statement(), request.parameters());
     if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
       ValidatedQuery vq = validated(request.statement(), policy);
       int max = vq.jdbc().maxParameter();
