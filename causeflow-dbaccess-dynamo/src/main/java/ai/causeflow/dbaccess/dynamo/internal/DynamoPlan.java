@@ -21,7 +21,7 @@ import software.amazon.awssdk.core.SdkRequest;
  *     the schema operations
  * @param userLimit the statement's {@code Limit} (items DynamoDB may evaluate), or null
  * @param count whether {@code Select} is {@code COUNT}
- * @param columns top-level attribute names of the projection, in order (empty without one)
+ * @param projectedAttributes top-level attribute names of the projection, in order (empty without one)
  */
 public record DynamoPlan(
     QueryRequest request,
@@ -32,14 +32,14 @@ public record DynamoPlan(
     @Nullable SdkRequest sdkRequest,
     @Nullable Integer userLimit,
     boolean count,
-    List<String> columns) implements QueryPlan {
+    List<String> projectedAttributes) implements QueryPlan {
 
   /** The API call a plan makes. */
   public enum Kind { GET_ITEM, QUERY, SCAN, BATCH_GET_ITEM, LIST_TABLES, DESCRIBE_TABLE }
 
   public DynamoPlan {
     tables = Set.copyOf(tables);
-    columns = List.copyOf(columns);
+    projectedAttributes = List.copyOf(projectedAttributes);
   }
 
   @Override

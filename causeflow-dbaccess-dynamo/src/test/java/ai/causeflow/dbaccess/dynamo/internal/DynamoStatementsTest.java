@@ -55,7 +55,7 @@ class DynamoStatementsTest {
         + "\"ExpressionAttributeNames\":{\"#n\":\"name\"}}}");
     assertThat(p.kind()).isEqualTo(DynamoPlan.Kind.GET_ITEM);
     assertThat(p.tables()).containsExactly("users");
-    assertThat(p.columns()).containsExactly("id", "name", "profile");
+    assertThat(p.projectedAttributes()).containsExactly("id", "name", "profile");
     GetItemRequest r = (GetItemRequest) p.sdkRequest();
     assertThat(r.key()).containsEntry("id", AttributeValue.fromN("42"))
         .containsEntry("sk", AttributeValue.fromS("a"));
@@ -191,7 +191,7 @@ class DynamoStatementsTest {
     // from every item), filtering on it is not (the condition could reveal the value).
     DynamoPlan p = parse("{\"Scan\":{\"TableName\":\"users\",\"ProjectionExpression\":"
         + "\"profile\"}}");
-    assertThat(p.columns()).containsExactly("profile");
+    assertThat(p.projectedAttributes()).containsExactly("profile");
   }
 
   @Test
