@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  *     {@code [\w+=,.@-]}; default {@code causeflow-dbaccess}
  * @param durationSeconds STS session length, 900..43200; default 900
  * @param stsEndpoint STS endpoint override (a VPC endpoint, tests), or null for the regional one
+ * @param options what the resource allows beyond plain reads, and per-request caps
  */
 public record DynamoConnection(
     String region,
@@ -42,7 +43,8 @@ public record DynamoConnection(
     @Nullable Secret externalId,
     String sessionName,
     int durationSeconds,
-    @Nullable URI stsEndpoint) {
+    @Nullable URI stsEndpoint,
+    DynamoOptions options) {
 
   public static final String DEFAULT_SESSION_NAME = "causeflow-dbaccess";
   public static final int DEFAULT_DURATION_SECONDS = 900;
@@ -53,6 +55,7 @@ public record DynamoConnection(
   public DynamoConnection {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(sessionName, "sessionName");
+    Objects.requireNonNull(options, "options");
     if (!REGION.matcher(region).matches()) {
       throw invalid("connection.region: must be an AWS region such as us-east-1");
     }
@@ -106,7 +109,7 @@ public record DynamoConnection(
     return "DynamoConnection[region=" + region + ", endpoint=" + endpoint + ", roleArn=" + roleArn
         + ", externalId=" + (externalId == null ? "null" : "****") + ", sessionName="
         + sessionName + ", durationSeconds=" + durationSeconds + ", stsEndpoint=" + stsEndpoint
-        + "]";
+        + ", options=" + options + "]";
   }
 
   /** Builder for {@link DynamoConnection}; not thread-safe. */
@@ -118,6 +121,7 @@ public record DynamoConnection(
     private String sessionName = DEFAULT_SESSION_NAME;
     private int durationSeconds = DEFAULT_DURATION_SECONDS;
     private @Nullable URI stsEndpoint;
+    private DynamoOptions options = DynamoOptions.defaults();
 
     private Builder(String region) {
       this.region = region;
@@ -153,10 +157,15 @@ public record DynamoConnection(
       return this;
     }
 
+    public Builder options(DynamoOptions v) {
+      options = v;
+      return this;
+    }
+
     /** @throws DbAccessException {@code CONFIG_INVALID} naming the key */
     public DynamoConnection build() {
       return new DynamoConnection(region, endpoint, roleArn, externalId, sessionName,
-          durationSeconds, stsEndpoint);
+          durationSeconds, stsEndpoint, options);
     }
   }
 }

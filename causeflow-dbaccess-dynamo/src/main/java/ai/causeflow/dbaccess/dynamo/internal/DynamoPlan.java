@@ -42,6 +42,13 @@ public record DynamoPlan(
     projectedAttributes = List.copyOf(projectedAttributes);
   }
 
+  /** Items are documents: blocked attributes are removed from every item by the pipeline. */
+  @Override
+  public ColumnScope columnScope() {
+    return kind == Kind.LIST_TABLES || kind == Kind.DESCRIBE_TABLE ? ColumnScope.DECLARED
+        : ColumnScope.DOCUMENTS;
+  }
+
   @Override
   public String toString() {
     return "DynamoPlan[kind=" + kind + ", table=" + table + ", index=" + index + "]";

@@ -78,11 +78,11 @@ public final class DynamoStatements {
 
   /** Validates a request of any operation this backend supports. */
   public static DynamoPlan parse(QueryRequest request, Policy policy, DynamoOptions options) {
-    if (!request.parameters().isEmpty()) {
-      throw invalid("parameters: a dynamodb statement takes no positional parameters; put values"
-          + " in ExpressionAttributeValues, Key or ExclusiveStartKey");
-    }
     Operation op = request.operation();
+    if (!request.parameters().isEmpty() && !op.equals(Operation.QUERY)
+        && !op.equals(Operation.EXPLAIN)) {
+      throw invalid("parameters: operation '" + op + "' takes no parameters");
+    }
     if (op.equals(Operation.LIST_TABLES)) {
       if (!request.statement().isBlank()) {
         throw invalid("statement: list_tables takes no statement");
@@ -96,7 +96,7 @@ public final class DynamoStatements {
       return new DynamoPlan(request, DynamoPlan.Kind.DESCRIBE_TABLE, table, null, Set.of(table),
           null, null, false, List.of());
     }
-    if (!op.equals(Operation.QUERY)) {
+    if (!op.equals(Operation.QUERY) && !op.equals(Operation.EXPLAIN)) {
       throw new DbAccessException(ErrorCode.OPERATION_NOT_ALLOWED,
           "operation '" + op + "' is not supported by a dynamodb resource");
     }
@@ -116,6 +116,10 @@ public final class DynamoStatements {
     String path = "statement." + call;
     if (!body.isObject()) {
       throw invalid(path + ": must be an object (the " + call + " request)");
+    }
+    if (!request.parameters().isEmpty() && !call.equals("Query") && !call.equals("Scan")) {
+      throw invalid("parameters: only Query and Scan take parameters (bound as :p1, :p2, ... in"
+          + " ExpressionAttributeValues)");
     }
     return switch (call) {
       case "GetItem" -> getItem(request, body, path, policy, options);
@@ -163,7 +167,7 @@ public final class DynamoStatements {
       tables.add(table + "." + index);
     }
     Map<String, String> names = names(body, path);
-    Map<String, AttributeValue> values = values(body, path);
+    Map<String, AttributeValue> values = withParameters(values(body, path), request, path);
     List<String> columns = projection(body, path, names, policy, table);
     Set<String> usedValues = new LinkedHashSet<>();
     String keyCondition = null;
@@ -446,6 +450,29 @@ public final class DynamoStatements {
     return AttributeValues.mapFromJson(n, p);
   }
 
+  /**
+   * The request's positional parameters as {@code :p1, :p2, ...} (plain JSON values or typed
+   * AttributeValue JSON), added to the statement's ExpressionAttributeValues.
+   */
+  private static Map<String, AttributeValue> withParameters(Map<String, AttributeValue> values,
+      QueryRequest request, String path) {
+    List<@Nullable Object> params = request.parameters();
+    if (params.isEmpty()) {
+      return values;
+    }
+    Map<String, AttributeValue> out = new LinkedHashMap<>(values);
+    for (int i = 0; i < params.size(); i++) {
+      String key = ":p" + (i + 1);
+      if (out.containsKey(key)) {
+        throw invalid(path + ".ExpressionAttributeValues: '" + key + "' is taken by parameters["
+            + i + "]; rename the placeholder");
+      }
+      out.put(key, AttributeValues.fromJson(JSON.valueToTree(params.get(i)),
+          "parameters[" + i + "]"));
+    }
+    return out;
+  }
+
   private static Map<String, AttributeValue> keyMap(JsonNode body, String field, String path,
       boolean required, Policy policy, String table) {
     JsonNode n = body.get(field);
@@ -515,10 +542,6 @@ public final class DynamoStatements {
         }
       }
     }
-  }
-
-  static @Nullable String nullable(@Nullable String s) {
-    return s;
   }
 
   private static DbAccessException invalid(String message) {
