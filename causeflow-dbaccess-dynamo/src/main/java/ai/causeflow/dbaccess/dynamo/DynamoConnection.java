@@ -2,6 +2,8 @@ package ai.causeflow.dbaccess.dynamo;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.config.ConfigNode;
+import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
 import java.net.URI;
 import java.util.Objects;
@@ -24,6 +26,17 @@ import org.jspecify.annotations.Nullable;
  * the default AWS chain (environment, profile, container or instance role). Without one, the
  * default chain signs the DynamoDB calls directly.
  *
+ * <p>In {@code relay-config.yaml} (register the parser with the loader:
+ * {@code ConfigLoader.builder().connection(DynamoConnection.TYPE, DynamoConnection::parse)}):
+ *
+ * <pre>{@code
+ * connection: {region: us-east-1, roleArn: arn:aws:iam::123456789012:role/ReadOnly,
+ *              externalId: ${EXTERNAL_ID}, sessionName: causeflow-relay, durationSeconds: 900,
+ *              endpoint: null, stsEndpoint: null,
+ *              allowConsistentRead: false, allowCount: false, allowParallelScan: false,
+ *              allowBatchGetItem: false, maxPagesPerRequest: 10, maxReadCapacityPerRequest: 500}
+ * }</pre>
+ *
  * <p>{@link #toString()} never prints the external id. Thread-safety: immutable value.
  *
  * @param region AWS region, e.g. {@code us-east-1}
@@ -44,7 +57,10 @@ public record DynamoConnection(
     String sessionName,
     int durationSeconds,
     @Nullable URI stsEndpoint,
-    DynamoOptions options) {
+    DynamoOptions options) implements ConnectionConfig {
+
+  /** The resource type this block belongs to. */
+  public static final String TYPE = "dynamodb";
 
   public static final String DEFAULT_SESSION_NAME = "causeflow-dbaccess";
   public static final int DEFAULT_DURATION_SECONDS = 900;
@@ -82,6 +98,73 @@ public record DynamoConnection(
       throw invalid("connection.durationSeconds: must be between 900 and 43200, was "
           + durationSeconds);
     }
+  }
+
+  /**
+   * Parses and validates a {@code connection} block; errors name the key path
+   * ({@code resources[0].connection.roleArn: must be an IAM role ARN ...}), never a value.
+   */
+  public static DynamoConnection parse(ConfigNode n) {
+    n.requireMapping("region", "roleArn", "externalId", "sessionName", "durationSeconds",
+        "endpoint", "stsEndpoint", "allowConsistentRead", "allowCount", "allowParallelScan",
+        "allowBatchGetItem", "maxPagesPerRequest", "maxReadCapacityPerRequest",
+        "maxTotalSegments");
+    ConfigNode regionNode = n.child("region");
+    String region = regionNode.string(true, null);
+    if (!REGION.matcher(region).matches()) {
+      throw regionNode.error("must be an AWS region such as us-east-1");
+    }
+    ConfigNode arnNode = n.child("roleArn");
+    String roleArn = arnNode.string(false, null);
+    if (roleArn != null && !DynamoIamPolicies.isRoleArn(roleArn)) {
+      throw arnNode.error("must be an IAM role ARN, e.g."
+          + " arn:aws:iam::123456789012:role/CauseFlowReadOnly");
+    }
+    ConfigNode extNode = n.child("externalId");
+    Secret externalId = extNode.present() ? extNode.secret(true) : null;
+    if (externalId != null) {
+      if (roleArn == null) {
+        throw extNode.error("only meaningful with roleArn");
+      }
+      if (!EXTERNAL_ID.matcher(externalId.reveal()).matches()) {
+        throw extNode.error("must be 2 to 1224 characters of letters, digits and"
+            + " + = , . @ : / - _");
+      }
+    }
+    ConfigNode sessionNode = n.child("sessionName");
+    String session = sessionNode.string(false, DEFAULT_SESSION_NAME);
+    if (!SESSION.matcher(session).matches()) {
+      throw sessionNode.error("must be 2 to 64 characters of letters, digits and + = , . @ - _");
+    }
+    int duration = (int) n.child("durationSeconds").integer(DEFAULT_DURATION_SECONDS, 900,
+        43_200);
+    URI endpoint = endpoint(n.child("endpoint"));
+    URI sts = endpoint(n.child("stsEndpoint"));
+    DynamoOptions d = DynamoOptions.defaults();
+    ConfigNode capNode = n.child("maxReadCapacityPerRequest");
+    DynamoOptions options = new DynamoOptions(
+        n.child("allowConsistentRead").bool(d.allowConsistentRead()),
+        n.child("allowParallelScan").bool(d.allowParallelScan()),
+        n.child("allowCount").bool(d.allowCount()),
+        n.child("allowBatchGetItem").bool(d.allowBatchGetItem()),
+        (int) n.child("maxPagesPerRequest").integer(d.maxPagesPerRequest(), 1, 1_000),
+        capNode.integer((long) d.maxReadCapacityPerRequest(), 1, 100_000),
+        (int) n.child("maxTotalSegments").integer(d.maxTotalSegments(), 1, 1_000_000));
+    return new DynamoConnection(region, endpoint, roleArn, externalId, session, duration, sts,
+        options);
+  }
+
+  private static @Nullable URI endpoint(ConfigNode node) {
+    if (!node.present()) {
+      return null;
+    }
+    URI u = node.uri(true);
+    String scheme = u.getScheme();
+    if (scheme == null || !(scheme.equals("https") || scheme.equals("http"))
+        || u.getUserInfo() != null) {
+      throw node.error("must be an http:// or https:// URL with a host and no user info");
+    }
+    return u;
   }
 
   /** A builder for {@code region} with the defaults above. */

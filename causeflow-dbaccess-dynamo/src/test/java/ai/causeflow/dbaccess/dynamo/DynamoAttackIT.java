@@ -262,7 +262,7 @@ class DynamoAttackIT {
         for (Map<String, Object> row : r.rows()) {
           assertThat(row).doesNotContainKey("ssn");
           if (row.get("profile") instanceof Map<?, ?> p) {
-            assertThat(p).containsKey("city").doesNotContainKey("ssn");
+            assertThat(p.keySet()).map(Object::toString).contains("city").doesNotContain("ssn");
           }
         }
         assertThat(r.columns()).extracting(col -> col.name()).doesNotContain("ssn");

@@ -388,6 +388,10 @@ public final class DynamoBackend implements Backend {
       return HealthStatus.up((System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
       DbAccessException d = AwsErrors.map(e, "health check (ListTables)", null);
+      if (d.code() == ErrorCode.TIMEOUT) {
+        d = new DbAccessException(ErrorCode.CONNECTION_FAILED, "health check (ListTables): no"
+            + " answer within " + timeout.toMillis() + " ms");
+      }
       return HealthStatus.down((System.nanoTime() - start) / 1_000_000, d.code(), d.getMessage());
     }
   }

@@ -85,7 +85,10 @@ public final class DynamoClients implements AutoCloseable {
         .region(region)
         .credentialsProvider(signing)
         .httpClient(httpClient())
-        .overrideConfiguration(o -> o.addExecutionInterceptor(DynamoDbReadOnlyInterceptor.create()));
+        // Three attempts, not DynamoDB's default nine: an unreachable endpoint must fail within
+        // a health check's few seconds; the request deadline bounds everything anyway.
+        .overrideConfiguration(o -> o.addExecutionInterceptor(DynamoDbReadOnlyInterceptor.create())
+            .retryStrategy(r -> r.maxAttempts(3)));
     if (c.endpoint() != null) {
       db.endpointOverride(c.endpoint());
     }
