@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.dynamo.internal;
 import ai.causeflow.dbaccess.core.Column;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.spi.CursorSummary;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
 import ai.causeflow.dbaccess.dynamo.DynamoOptions;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * the consumed read capacity reaches {@code maxReadCapacityPerRequest}. Each call carries an API
  * call timeout equal to the time left before the request's deadline.
  *
- * <p>{@link #report(int)} says where a caller continues: the key after the last row the pipeline
+ * <p>{@link #summary(int)} says where a caller continues: the key after the last row the pipeline
  * kept ({@code lastEvaluatedKey}), why reading stopped, the pages read and the capacity consumed.
  *
  * <p>Thread-safety: one thread; {@link #close()} from the cancel hook only sets a flag.
@@ -340,7 +341,8 @@ final class DynamoCursor implements RowCursor {
    *
    * @param rowsKept how many of the yielded rows the pipeline kept
    */
-  Report report(int rowsKept) {
+  @Override
+  public CursorSummary summary(int rowsKept) {
     Map<String, @Nullable Object> meta = new LinkedHashMap<>();
     meta.put("consumedCapacity", capacity);
     meta.put("pages", pages);
@@ -371,14 +373,12 @@ final class DynamoCursor implements RowCursor {
       }
       meta.put("unprocessedKeys", n);
     }
-    if (continueAt != null) {
-      meta.put("lastEvaluatedKey", AttributeValues.item(continueAt));
-    } else if (!continuationKnown) {
-      meta.put("lastEvaluatedKey", null);
+    if (!continuationKnown) {
       meta.put("continuation", "unavailable: the key attributes of the last row returned are not"
           + " in its projection; add them to ProjectionExpression");
     }
-    return new Report(truncatedBy, meta);
+    return new CursorSummary(truncatedBy, meta, continueAt == null ? null : "lastEvaluatedKey",
+        continueAt == null ? null : AttributeValues.item(continueAt));
   }
 
   private @Nullable Map<String, AttributeValue> keyAt(int i) {
@@ -393,9 +393,6 @@ final class DynamoCursor implements RowCursor {
     List<String> names = knownKeyNames != null ? knownKeyNames : keyNames.apply(plan);
     return names == null ? null : extract(k, names);
   }
-
-  /** What {@link #report} returns. */
-  record Report(@Nullable String truncatedBy, Map<String, @Nullable Object> metadata) {}
 
   @Override
   public void close() {
