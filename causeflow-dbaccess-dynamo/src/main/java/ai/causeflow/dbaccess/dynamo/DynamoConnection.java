@@ -117,8 +117,7 @@ public record DynamoConnection(
     ConfigNode arnNode = n.child("roleArn");
     String roleArn = arnNode.string(false, null);
     if (roleArn != null && !DynamoIamPolicies.isRoleArn(roleArn)) {
-      throw arnNode.error("must be an IAM role ARN, e.g."
-          + " arn:aws:iam::123456789012:role/CauseFlowReadOnly");
+      throw arnNode.error("must be an IAM role ARN");
     }
     ConfigNode extNode = n.child("externalId");
     Secret externalId = extNode.present() ? extNode.secret(true) : null;

@@ -16,6 +16,8 @@ import java.util.Map;
  * java -jar causeflow-relay.jar --config relay-config.yaml           # WebSocket mode
  * java -jar causeflow-relay.jar --config relay-config.yaml --stdio   # JSON-RPC lines on stdio
  * java -jar causeflow-relay.jar --config relay-config.yaml --check   # readiness report, exit 0/1
+ * java -jar causeflow-relay.jar --config relay-config.yaml --print-iam-policies \
+ *     --principal arn:aws:iam::210987654321:role/causeflow-relay         # DynamoDB IAM policies
  * }</pre>
  *
  * <p>Thread-safety: {@link #run} may be called once per process (it installs a shutdown hook in
@@ -35,6 +37,12 @@ public final class RelayMain {
       "                 logs and audit go to stderr; controlPlane is optional",
       "  --check        validate the config, connect to every resource once, print a readiness",
       "                 report and exit 0 (all ready) or 1",
+      "  --print-iam-policies  print, for each dynamodb resource, the IAM permission policy (its",
+      "                 allowedTables, blockedTables) and, with --principal, the trust policy; exit",
+      "  --principal ARN       the IAM role or user that will assume the role (trust policy)",
+      "  --account ID          the tables' AWS account, when connection.roleArn does not name it",
+      "  --with-external-id    put connection.externalId into the trust policy (default: a",
+      "                 placeholder, so that the secret is not printed unless asked for)",
       "  --help         this text",
       "");
 
@@ -69,8 +77,25 @@ public final class RelayMain {
     Path config = null;
     boolean stdio = false;
     boolean check = false;
+    boolean printIam = false;
+    boolean withExternalId = false;
+    String principal = null;
+    String account = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--print-iam-policies" -> printIam = true;
+        case "--with-external-id" -> withExternalId = true;
+        case "--principal", "--account" -> {
+          if (i + 1 >= args.length) {
+            stderr.print(args[i] + " needs a value\n" + USAGE);
+            return EXIT_USAGE;
+          }
+          if (args[i].equals("--principal")) {
+            principal = args[++i];
+          } else {
+            account = args[++i];
+          }
+        }
         case "--config" -> {
           if (i + 1 >= args.length) {
             stderr.print("--config needs a file\n" + USAGE);
@@ -102,13 +127,16 @@ public final class RelayMain {
     RelayConfig cfg;
     try {
       cfg = RelayConfig.load(config);
-      if (!stdio && !check && cfg.controlPlane() == null) {
+      if (!stdio && !check && !printIam && cfg.controlPlane() == null) {
         stderr.println("configuration error: controlPlane: is required unless --stdio");
         return EXIT_ERROR;
       }
     } catch (DbAccessException e) {
       stderr.println("configuration error: " + e.getMessage());
       return EXIT_ERROR;
+    }
+    if (printIam) {
+      return IamPolicyPrinter.print(cfg, principal, account, withExternalId, stdout, stderr);
     }
     Relay relay;
     try {
