@@ -176,7 +176,10 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     }
   }
 
-  /** Lists the tables (collections) the policy allows; {@code list_tables}. */
+  /**
+   * Lists the tables (collections) the policy allows; {@code list_tables}. Each row has the keys
+   * of {@link TableInfo#toRow()} (plus backend extras); {@link #tableInfos()} reads them as records.
+   */
   public final QueryResult listTables() {
     return execute(QueryRequest.builder(Operation.LIST_TABLES).build());
   }
@@ -186,7 +189,10 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     return execute(QueryRequest.builder(Operation.LIST_TABLES).statement(schema).build());
   }
 
-  /** Describes one table: columns, keys, indexes, size; {@code describe_table}. */
+  /**
+   * Describes one table: columns, keys, indexes, size; {@code describe_table}. One row with the
+   * keys of {@link TableDescription#toRow()}; {@link #tableDescription(String)} reads it as a record.
+   */
   public final QueryResult describeTable(String table) {
     return execute(QueryRequest.builder(Operation.DESCRIBE_TABLE).statement(table).build());
   }

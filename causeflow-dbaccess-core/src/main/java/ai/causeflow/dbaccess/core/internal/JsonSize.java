@@ -71,7 +71,7 @@ public final class JsonSize {
       for (int i = 0; i < r.size(); i++) {
         size += r.shape().keyJsonSize(i) + of(r.valueAt(i));
       }
-      return size;
+      return r.size() == 0 ? size : size - 1; // n - 1 commas
     }
     if (value instanceof Map<?, ?> m) {
       long size = 2;
@@ -81,14 +81,15 @@ public final class JsonSize {
         }
         size += stringSize(k) + 2 + of(e.getValue());
       }
-      return size;
+      return m.isEmpty() ? size : size - 1;
     }
     if (value instanceof List<?> || value instanceof Set<?>) {
       long size = 2;
-      for (Object o : (Collection<?>) value) {
+      Collection<?> c = (Collection<?>) value;
+      for (Object o : c) {
         size += of(o) + 1;
       }
-      return size;
+      return c.isEmpty() ? size : size - 1;
     }
     if (value instanceof byte[] b) {
       return 2 + 4L * ((b.length + 2) / 3);
@@ -116,7 +117,7 @@ public final class JsonSize {
           throw outside(r.shape().name(i), e);
         }
       }
-      return size;
+      return r.size() == 0 ? size : size - 1;
     }
     long size = 2;
     for (Map.Entry<String, @Nullable Object> e : row.entrySet()) {
@@ -126,7 +127,7 @@ public final class JsonSize {
         throw outside(e.getKey(), x);
       }
     }
-    return size;
+    return row.isEmpty() ? size : size - 1;
   }
 
   /** The coded error for a value outside the model in {@code column}. */
