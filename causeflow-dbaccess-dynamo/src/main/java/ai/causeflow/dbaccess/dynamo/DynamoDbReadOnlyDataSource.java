@@ -79,7 +79,8 @@ public final class DynamoDbReadOnlyDataSource extends ReadOnlyDataSource {
           + " build it with .overrideConfiguration(o -> o.addExecutionInterceptor("
           + "DynamoDbReadOnlyInterceptor.create()))");
     }
-    return new DynamoDbReadOnlyDataSource(new DynamoBackend(client, options, null), settings);
+    return new DynamoDbReadOnlyDataSource(new DynamoBackend(client, options, null, null),
+        settings);
   }
 
   /**
@@ -118,8 +119,8 @@ public final class DynamoDbReadOnlyDataSource extends ReadOnlyDataSource {
     Objects.requireNonNull(baseCredentials, "baseCredentials");
     DynamoClients clients = DynamoClients.build(connection, baseCredentials);
     try {
-      return new DynamoDbReadOnlyDataSource(new DynamoBackend(clients.dynamo(), options, clients),
-          settings);
+      return new DynamoDbReadOnlyDataSource(new DynamoBackend(clients.dynamo(), options, clients,
+          connection.roleArn()), settings);
     } catch (RuntimeException e) {
       clients.close();
       throw e;

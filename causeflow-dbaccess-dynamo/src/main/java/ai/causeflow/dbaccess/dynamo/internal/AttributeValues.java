@@ -110,6 +110,10 @@ public final class AttributeValues {
    * ±2^53, a String for a larger integer, BigDecimal for a fraction.
    */
   static Object number(String n) {
+    Long small = smallInteger(n);
+    if (small != null) {
+      return small;
+    }
     BigDecimal d;
     try {
       d = new BigDecimal(n);
@@ -130,6 +134,24 @@ public final class AttributeValues {
       return stripped.toBigIntegerExact().toString();
     }
     return d;
+  }
+
+  /** A plain integer of at most 15 digits (the common case) without BigDecimal, else null. */
+  private static @Nullable Long smallInteger(String n) {
+    int len = n.length();
+    int start = len > 0 && n.charAt(0) == '-' ? 1 : 0;
+    if (len == start || len - start > 15) {
+      return null;
+    }
+    long v = 0;
+    for (int i = start; i < len; i++) {
+      char c = n.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return start == 1 ? -v : v;
   }
 
   private static String base64(SdkBytes b) {

@@ -59,16 +59,20 @@ public final class DynamoBackend implements Backend {
   private final DynamoDbClient client;
   private final DynamoOptions options;
   private final @Nullable AutoCloseable owned;
+  private final @Nullable String roleArn;
   private final Map<String, List<String>> keyNames = new ConcurrentHashMap<>();
 
   /**
    * @param owned what {@link #close()} closes (the clients built from config), or null for a
    *     client the user passed in
+   * @param roleArn the role the credentials come from, named in credential errors, or null
    */
-  public DynamoBackend(DynamoDbClient client, DynamoOptions options, @Nullable AutoCloseable owned) {
+  public DynamoBackend(DynamoDbClient client, DynamoOptions options, @Nullable AutoCloseable owned,
+      @Nullable String roleArn) {
     this.client = client;
     this.options = options;
     this.owned = owned;
+    this.roleArn = roleArn;
   }
 
   private static Set<String> keptPaths() {
@@ -114,7 +118,7 @@ public final class DynamoBackend implements Backend {
       case LIST_TABLES -> listTables(ctx);
       case DESCRIBE_TABLE -> describe(plan, ctx);
       default -> {
-        DynamoCursor c = new DynamoCursor(client, plan, ctx, options, this::keyNamesOf);
+        DynamoCursor c = new DynamoCursor(client, plan, ctx, options, this::keyNamesOf, roleArn);
         ctx.onCancel(c::close);
         yield c.start();
       }
@@ -185,7 +189,7 @@ public final class DynamoBackend implements Backend {
         r = client.listTables(b -> b.exclusiveStartTableName(from).limit(100)
             .overrideConfiguration(timeout(ctx)));
       } catch (RuntimeException e) {
-        throw AwsErrors.map(e, "ListTables", null);
+        throw AwsErrors.map(e, "ListTables", roleArn);
       }
       for (String name : r.tableNames()) {
         if (policy.isTableAllowed(name)) {
@@ -209,7 +213,7 @@ public final class DynamoBackend implements Backend {
       t = client.describeTable(b -> b.tableName(table).overrideConfiguration(timeout(ctx)))
           .table();
     } catch (RuntimeException e) {
-      throw AwsErrors.map(e, "DescribeTable on table '" + table + "'", null);
+      throw AwsErrors.map(e, "DescribeTable on table '" + table + "'", roleArn);
     }
     Map<String, String> types = new LinkedHashMap<>();
     for (AttributeDefinition a : t.attributeDefinitions()) {
@@ -387,7 +391,7 @@ public final class DynamoBackend implements Backend {
           AwsRequestOverrideConfiguration.builder().apiCallTimeout(timeout).build()));
       return HealthStatus.up((System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
-      DbAccessException d = AwsErrors.map(e, "health check (ListTables)", null);
+      DbAccessException d = AwsErrors.map(e, "health check (ListTables)", roleArn);
       if (d.code() == ErrorCode.TIMEOUT) {
         d = new DbAccessException(ErrorCode.CONNECTION_FAILED, "health check (ListTables): no"
             + " answer within " + timeout.toMillis() + " ms");

@@ -54,6 +54,7 @@ final class DynamoCursor implements RowCursor {
   private final Function<DynamoPlan, @Nullable List<String>> keyNames;
   private final int wanted;
   private final String doing;
+  private final @Nullable String roleArn;
 
   private List<Column> columns = List.of();
   private Iterator<Map<String, AttributeValue>> page = java.util.Collections.emptyIterator();
@@ -72,7 +73,8 @@ final class DynamoCursor implements RowCursor {
   private volatile boolean closed;
 
   DynamoCursor(DynamoDbClient client, DynamoPlan plan, ExecutionContext ctx, DynamoOptions options,
-      Function<DynamoPlan, @Nullable List<String>> keyNames) {
+      Function<DynamoPlan, @Nullable List<String>> keyNames, @Nullable String roleArn) {
+    this.roleArn = roleArn;
     this.client = client;
     this.plan = plan;
     this.ctx = ctx;
@@ -283,7 +285,7 @@ final class DynamoCursor implements RowCursor {
       if (ctx.isCancelled()) {
         throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled", null, e);
       }
-      throw AwsErrors.map(e, doing, null);
+      throw AwsErrors.map(e, doing, roleArn);
     }
   }
 

@@ -188,6 +188,46 @@ class AssumeRoleTest {
     assertThat(dynamoCalls).isEmpty();
   }
 
+  private ai.causeflow.dbaccess.dynamo.DynamoDbReadOnlyDataSource dataSource(
+      ai.causeflow.dbaccess.core.audit.AuditSink audit) {
+    DynamoConnection c = DynamoConnection.builder("eu-west-1")
+        .endpoint(URI.create("http://127.0.0.1:" + dynamo.getAddress().getPort()))
+        .stsEndpoint(URI.create("http://127.0.0.1:" + sts.getAddress().getPort()))
+        .roleArn(ROLE).externalId(Secret.of(EXTERNAL_ID)).build();
+    return ai.causeflow.dbaccess.dynamo.DynamoDbReadOnlyDataSource.fromConnection(c,
+        ai.causeflow.dbaccess.core.DataSourceSettings.builder("sts").auditSink(audit).build(),
+        ai.causeflow.dbaccess.dynamo.DynamoOptions.defaults(), StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIABASE000000000000", "base-secret")));
+  }
+
+  @Test
+  void throughTheDataSourceAccessDeniedIsCodedInResultHealthAndAudit() {
+    stsMode.set("deny");
+    var audit = ai.causeflow.dbaccess.core.audit.AuditSink.inMemory();
+    try (var ds = dataSource(audit)) {
+      DbAccessException e = (DbAccessException) catchThrowable(ds::listTables);
+      assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+      assertThat(e.getMessage()).contains(ROLE).doesNotContain(EXTERNAL_ID)
+          .doesNotContain(STS_MESSAGE_CANARY);
+      var h = ds.health();
+      assertThat(h.healthy()).isFalse();
+      assertThat(h.error()).isEqualTo(ErrorCode.CONFIG_INVALID);
+      assertThat(h.detail()).contains(ROLE).doesNotContain(EXTERNAL_ID);
+      String line = new String(ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink.toJsonLine(
+          audit.last()), StandardCharsets.UTF_8);
+      assertThat(line).contains("CONFIG_INVALID").doesNotContain(EXTERNAL_ID)
+          .doesNotContain(STS_MESSAGE_CANARY);
+    }
+    assertThat(dynamoCalls).isEmpty();
+    stsMode.set("ok");
+    try (var ds = dataSource(audit)) {
+      assertThat(ds.health().healthy()).isTrue();
+      assertThat(ds.listTables().rowCount()).isZero();
+    }
+    assertThat(dynamoCalls).isNotEmpty().allSatisfy(h ->
+        assertThat(h.get("token")).startsWith("session-token-"));
+  }
+
   @Test
   void connectionNeverPrintsTheExternalId() {
     DynamoConnection c = DynamoConnection.builder("eu-west-1").roleArn(ROLE)
