@@ -204,10 +204,31 @@ class DynamoStatementsTest {
             .statement("secrets").build(), POLICY, OPTS));
     assertThat(e.code()).isEqualTo(ErrorCode.TABLE_NOT_ALLOWED);
     DbAccessException p = catchThrowableOfType(DbAccessException.class,
-        () -> DynamoStatements.parse(QueryRequest.query("{\"Scan\":{\"TableName\":\"users\"}}")
-            .parameters(List.of(SECRET)).build(), POLICY, OPTS));
+        () -> DynamoStatements.parse(QueryRequest.query("{\"GetItem\":{\"TableName\":\"users\","
+            + "\"Key\":{\"id\":1}}}").parameters(List.of(SECRET)).build(), POLICY, OPTS));
     assertThat(p.code()).isEqualTo(ErrorCode.INVALID_PARAMS);
-    assertThat(p.getMessage()).doesNotContain(SECRET);
+    assertThat(p.getMessage()).startsWith("parameters:").doesNotContain(SECRET);
+    DbAccessException dp = catchThrowableOfType(DbAccessException.class,
+        () -> DynamoStatements.parse(QueryRequest.builder(Operation.DESCRIBE_TABLE)
+            .statement("users").parameters(List.of(1)).build(), POLICY, OPTS));
+    assertThat(dp.code()).isEqualTo(ErrorCode.INVALID_PARAMS);
+  }
+
+  @Test
+  void parametersAreBoundAsNumberedPlaceholders() {
+    DynamoPlan p = DynamoStatements.parse(QueryRequest.query("{\"Scan\":{\"TableName\":"
+        + "\"users\",\"FilterExpression\":\"id = :p1 AND #n = :p2\","
+        + "\"ExpressionAttributeNames\":{\"#n\":\"name\"}}}")
+        .parameters(List.of(42L, SECRET)).build(), POLICY, OPTS);
+    ScanRequest r = (ScanRequest) p.sdkRequest();
+    assertThat(r.expressionAttributeValues()).containsEntry(":p1", AttributeValue.fromN("42"))
+        .containsEntry(":p2", AttributeValue.fromS(SECRET));
+    DbAccessException clash = catchThrowableOfType(DbAccessException.class,
+        () -> DynamoStatements.parse(QueryRequest.query("{\"Scan\":{\"TableName\":\"users\","
+            + "\"FilterExpression\":\"id = :p1\",\"ExpressionAttributeValues\":{\":p1\":1}}}")
+            .parameters(List.of(SECRET)).build(), POLICY, OPTS));
+    assertThat(clash.code()).isEqualTo(ErrorCode.INVALID_PARAMS);
+    assertThat(clash.getMessage()).contains(":p1").doesNotContain(SECRET);
   }
 
   @Test

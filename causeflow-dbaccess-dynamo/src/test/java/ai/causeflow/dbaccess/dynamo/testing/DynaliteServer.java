@@ -189,7 +189,7 @@ public final class DynaliteServer implements AutoCloseable {
     }
   }
 
-  private static void requireTool(String tool) {
+  static void requireTool(String tool) {
     String hint = "The DynamoDB integration tests run dynalite, a DynamoDB API implementation on"
         + " Node.js: install Node.js 20 or later (with npm) so that '" + tool + "' is on the PATH,"
         + " or set " + ENDPOINT_ENV + " to a DynamoDB-compatible endpoint.";
