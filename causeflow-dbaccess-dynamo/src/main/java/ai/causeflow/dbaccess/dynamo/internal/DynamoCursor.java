@@ -6,6 +6,7 @@ import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.spi.CursorSummary;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
+import ai.causeflow.dbaccess.core.spi.RowShape;
 import ai.causeflow.dbaccess.dynamo.DynamoOptions;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,7 @@ final class DynamoCursor implements RowCursor {
   private final @Nullable String roleArn;
 
   private List<Column> columns = List.of();
+  private @Nullable RowShape shape;
   private Iterator<Map<String, AttributeValue>> page = java.util.Collections.emptyIterator();
   private final List<@Nullable Map<String, AttributeValue>> yieldedKeys = new ArrayList<>();
   private @Nullable List<String> knownKeyNames;
@@ -112,7 +114,31 @@ final class DynamoCursor implements RowCursor {
     Map<String, AttributeValue> item = page.next();
     yielded++;
     yieldedKeys.add(keyOf(item));
-    return AttributeValues.item(item);
+    return row(item);
+  }
+
+  /**
+   * The item as a compact row. Items of one table mostly share their attribute names, so the
+   * shape of the previous item is reused while the names (in order) are the same: one value array
+   * per item instead of a hash map, and the pipeline's masking and sizing take their fast path.
+   */
+  private Map<String, @Nullable Object> row(Map<String, AttributeValue> item) {
+    int n = item.size();
+    RowShape s = shape;
+    boolean same = s != null && s.size() == n;
+    @Nullable Object[] values = new Object[n];
+    int i = 0;
+    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+      if (same && !s.name(i).equals(e.getKey())) {
+        same = false;
+      }
+      values[i++] = AttributeValues.value(e.getValue());
+    }
+    if (!same) {
+      s = RowShape.of(new ArrayList<>(item.keySet()));
+      shape = s;
+    }
+    return s.row(values);
   }
 
   private void fetch() {
