@@ -44,6 +44,8 @@ final class PgCursor implements RowCursor {
   private final RowShape shape;
   private final PgValues.Reader[] readers;
   private final @Nullable RowHook hook;
+  /** Filled for every row: {@link RowShape#row} copies it, so the pipeline owns each row. */
+  private final @Nullable Object[] values;
   private boolean closed;
 
   private PgCursor(PgSession session, Statement statement, ResultSet rs,
@@ -54,6 +56,7 @@ final class PgCursor implements RowCursor {
     this.columns = columns;
     this.shape = shape;
     this.readers = readers;
+    this.values = new Object[readers.length];
     this.hook = hook;
   }
 
@@ -92,13 +95,11 @@ final class PgCursor implements RowCursor {
       for (int i = 0; i < n; i++) {
         String type = PgValues.canonicalType(md.getColumnTypeName(i + 1));
         String source = null;
-        String sourceColumn = null;
         if (pg != null) {
           String table = pg.getBaseTableName(i + 1);
           if (table != null && !table.isEmpty()) {
             source = pg.getBaseSchemaName(i + 1) + "." + table;
             String base = pg.getBaseColumnName(i + 1);
-            sourceColumn = base == null || base.isEmpty() ? null : base;
             // Defence in depth: whatever the validator concluded, a blocked column that reaches
             // the result set is refused before its first value is read.
             if (columnPolicy != null && base != null && !base.isEmpty()) {
@@ -106,7 +107,7 @@ final class PgCursor implements RowCursor {
             }
           }
         }
-        columns.add(new Column(names[i], type, source, sourceColumn));
+        columns.add(new Column(names[i], type, source));
         readers[i] = PgValues.readerFor(type);
       }
       return new PgCursor(session, ps, rs, List.copyOf(columns), RowShape.of(List.of(names)),
@@ -153,7 +154,6 @@ final class PgCursor implements RowCursor {
   public @Nullable Map<String, @Nullable Object> next() {
     try {
       while (rs.next()) {
-        @Nullable Object[] values = new Object[readers.length];
         for (int i = 0; i < readers.length; i++) {
           values[i] = readers[i].read(rs, i + 1);
         }
