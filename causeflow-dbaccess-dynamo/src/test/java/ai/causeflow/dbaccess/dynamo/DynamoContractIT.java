@@ -141,6 +141,13 @@ class DynamoContractIT extends ReadOnlyDataSourceContract {
   }
 
   @Override
+  protected @Nullable String queryWithLiteral(String literal) {
+    return "{\"Query\": {\"TableName\": \"cf_items\", \"KeyConditionExpression\": \"g = :g\","
+        + " \"FilterExpression\": \"#n = :n\", \"ExpressionAttributeNames\": {\"#n\": \"name\"},"
+        + " \"ExpressionAttributeValues\": {\":g\": \"item\", \":n\": \"" + literal + "\"}}}";
+  }
+
+  @Override
   protected long countItemsDirectly() {
     return raw.scan(b -> b.tableName(DynamoTestData.ITEMS)
         .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)).count();
