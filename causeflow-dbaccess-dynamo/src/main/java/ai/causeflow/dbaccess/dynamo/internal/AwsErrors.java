@@ -71,8 +71,9 @@ public final class AwsErrors {
     if (t instanceof SdkClientException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("Unable to load credentials")) {
-        return new DbAccessException(ErrorCode.CONFIG_INVALID, doing + " failed: no AWS"
-            + " credentials found (environment, profile, container or instance role)", null, t);
+        return new DbAccessException(ErrorCode.CONNECTION_FAILED, doing + " failed: configuration:"
+            + " no AWS credentials found (environment, profile, container or instance role)",
+            null, t);
       }
       if (hasCause(t, IOException.class)) {
         return new DbAccessException(ErrorCode.CONNECTION_FAILED, doing + " failed: DynamoDB"
@@ -90,13 +91,16 @@ public final class AwsErrors {
         : e.awsErrorDetails().errorCode();
     String role = roleArn == null ? "the role" : "role '" + roleArn + "'";
     if ("AccessDenied".equals(code)) {
-      return new DbAccessException(ErrorCode.CONFIG_INVALID, "assuming " + role + " was denied"
-          + " by STS (AccessDenied): its trust policy must allow this principal to call"
+      // CONFIG_INVALID is a start-up code, never on the wire: a request that cannot get
+      // credentials is a connection failure whose message says which configuration to fix.
+      return new DbAccessException(ErrorCode.CONNECTION_FAILED, "configuration: assuming " + role
+          + " was denied by STS (AccessDenied): its trust policy must allow this principal to call"
           + " sts:AssumeRole, and its sts:ExternalId condition must equal connection.externalId",
           code, t);
     }
     if ("RegionDisabledException".equals(code)) {
-      return new DbAccessException(ErrorCode.CONFIG_INVALID, "assuming " + role + " failed: STS"
+      return new DbAccessException(ErrorCode.CONNECTION_FAILED, "configuration: assuming " + role
+          + " failed: STS"
           + " is not activated in connection.region (RegionDisabledException)", code, t);
     }
     if ("ExpiredToken".equals(code) || "InvalidClientTokenId".equals(code)

@@ -178,7 +178,7 @@ class AssumeRoleTest {
     try (DynamoClients c = clients(900)) {
       Throwable t = catchThrowable(() -> c.dynamo().listTables());
       DbAccessException e = AwsErrors.map(t, "ListTables", ROLE);
-      assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+      assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
       assertThat(e.driverCode()).contains("AccessDenied");
       assertThat(e.getMessage()).contains(ROLE).contains("trust policy").contains("ExternalId")
           .doesNotContain(EXTERNAL_ID).doesNotContain(STS_MESSAGE_CANARY)
@@ -206,16 +206,16 @@ class AssumeRoleTest {
     var audit = ai.causeflow.dbaccess.core.audit.AuditSink.inMemory();
     try (var ds = dataSource(audit)) {
       DbAccessException e = (DbAccessException) catchThrowable(ds::listTables);
-      assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
-      assertThat(e.getMessage()).contains(ROLE).doesNotContain(EXTERNAL_ID)
-          .doesNotContain(STS_MESSAGE_CANARY);
+      assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+      assertThat(e.getMessage()).startsWith("configuration: assuming role").contains(ROLE)
+          .doesNotContain(EXTERNAL_ID).doesNotContain(STS_MESSAGE_CANARY);
       var h = ds.health();
       assertThat(h.healthy()).isFalse();
-      assertThat(h.error()).isEqualTo(ErrorCode.CONFIG_INVALID);
+      assertThat(h.error()).isEqualTo(ErrorCode.CONNECTION_FAILED);
       assertThat(h.detail()).contains(ROLE).doesNotContain(EXTERNAL_ID);
       String line = new String(ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink.toJsonLine(
           audit.last()), StandardCharsets.UTF_8);
-      assertThat(line).contains("CONFIG_INVALID").doesNotContain(EXTERNAL_ID)
+      assertThat(line).contains("CONNECTION_FAILED").doesNotContain(EXTERNAL_ID)
           .doesNotContain(STS_MESSAGE_CANARY);
     }
     assertThat(dynamoCalls).isEmpty();
