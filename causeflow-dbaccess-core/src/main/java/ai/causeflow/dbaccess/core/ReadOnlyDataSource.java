@@ -10,6 +10,7 @@ import ai.causeflow.dbaccess.core.internal.Statements;
 import ai.causeflow.dbaccess.core.internal.Timers;
 import ai.causeflow.dbaccess.core.masking.MaskingStats;
 import ai.causeflow.dbaccess.core.spi.Backend;
+import ai.causeflow.dbaccess.core.spi.CursorSummary;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
@@ -311,6 +312,8 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     boolean truncatedByRows = false;
     List<ai.causeflow.dbaccess.core.Column> columns;
     ResultCollector out;
+    CursorSummary summary;
+    BlockedFields blockedFields;
     try (RowCursor cursor = backend.open(plan, ctx)) {
       columns = cursor.columns();
       BlockedFields blocked = null;
@@ -353,18 +356,21 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
         out.abandon();
         throw e;
       }
+      summary = cursor.summary(out.rows().size());
+      blockedFields = blocked;
     }
     if (ctx.isCancelled()) {
       throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
     }
     List<Map<String, @Nullable Object>> rows = out.rows();
     // the byte cap ends the result before any row beyond it, so it wins over the row cap
-    String truncatedBy = out.bytesCapped() ? "bytes" : truncatedByRows ? "rows" : null;
+    String truncatedBy = out.bytesCapped() ? "bytes" : truncatedByRows ? "rows"
+        : summary.truncatedBy();
     List<ai.causeflow.dbaccess.core.Column> visible = settings.masking().visibleColumns(columns);
     long ms = (System.nanoTime() - startNanos) / 1_000_000;
     ResultMetadata meta = new ResultMetadata(resourceId(), ctx.requestId(),
         settings.masking().enabled(), stats.maskedFieldCount(), stats.patternsApplied(), ms,
-        rowLimit, truncatedBy);
+        rowLimit, truncatedBy, details(summary, columns, blockedFields));
     return new QueryResult(visible, FrozenRows.ofReadOnly(rows), rows.size(), truncatedBy != null,
         meta);
   }
@@ -386,6 +392,29 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     message = settings.masking().maskText(message, new MaskingStats());
     return message.equals(e.getMessage()) ? e
         : new DbAccessException(e.code(), message, e.driverCode().orElse(null), e);
+  }
+
+  /**
+   * The cursor's details for the metadata; the part taken from the data ({@code resumeAfter}) has
+   * blocked fields removed and is masked like a row (its masking is not counted in the result's
+   * statistics, which describe the rows).
+   */
+  private Map<String, @Nullable Object> details(CursorSummary summary,
+      List<ai.causeflow.dbaccess.core.Column> columns, @Nullable BlockedFields blocked) {
+    if (summary.details().isEmpty() && summary.resumeAfter() == null) {
+      return Map.of();
+    }
+    Map<String, @Nullable Object> out = new java.util.LinkedHashMap<>(summary.details());
+    Map<String, @Nullable Object> resume = summary.resumeAfter();
+    if (resume != null) {
+      Map<String, @Nullable Object> r = new java.util.LinkedHashMap<>(resume);
+      if (blocked != null) {
+        r = blocked.apply(r);
+      }
+      r = settings.masking().maskRow(columns, r, new MaskingStats());
+      out.put(java.util.Objects.requireNonNull(summary.resumeKey()), r);
+    }
+    return out;
   }
 
   private DbAccessException mapCancellation(DbAccessException e, @Nullable ExecutionContext ctx,

@@ -24,7 +24,11 @@ import org.jspecify.annotations.Nullable;
  * @param patternsApplied how many values each detector, pattern or column rule changed, by name
  * @param executionMs wall time from request to result, in milliseconds
  * @param rowLimit the effective row limit ({@code min(limit, maxRowsPerQuery)})
- * @param truncatedBy {@code "rows"} or {@code "bytes"} when the result was cut, else null
+ * @param truncatedBy {@code "rows"} or {@code "bytes"} when the result was cut by the pipeline's
+ *     caps, a backend's own reason ({@code "pages"}, {@code "capacity"}, {@code "limit"} for
+ *     DynamoDB) when it stopped reading early, else null
+ * @param details backend-specific facts (DynamoDB: consumed capacity, pages, where to continue),
+ *     values of the value model, masked like data where taken from it; empty for most backends
  */
 public record ResultMetadata(
     String resourceId,
@@ -34,11 +38,22 @@ public record ResultMetadata(
     Map<String, Integer> patternsApplied,
     long executionMs,
     int rowLimit,
-    @Nullable String truncatedBy) {
+    @Nullable String truncatedBy,
+    Map<String, @Nullable Object> details) {
 
   public ResultMetadata {
     Objects.requireNonNull(resourceId, "resourceId");
     Objects.requireNonNull(requestId, "requestId");
     patternsApplied = java.util.Collections.unmodifiableMap(new TreeMap<>(patternsApplied));
+    details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+        Objects.requireNonNull(details, "details")));
+  }
+
+  /** Metadata without backend details. */
+  public ResultMetadata(String resourceId, String requestId, boolean masked, int maskedFieldCount,
+      Map<String, Integer> patternsApplied, long executionMs, int rowLimit,
+      @Nullable String truncatedBy) {
+    this(resourceId, requestId, masked, maskedFieldCount, patternsApplied, executionMs, rowLimit,
+        truncatedBy, Map.of());
   }
 }

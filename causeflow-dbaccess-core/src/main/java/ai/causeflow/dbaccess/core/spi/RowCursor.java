@@ -26,6 +26,18 @@ public interface RowCursor extends AutoCloseable {
   /** The next row, or null at the end. */
   @Nullable Map<String, @Nullable Object> next();
 
+  /**
+   * What the cursor knows once the pipeline has stopped reading: called once, after the last
+   * {@link #next()} the pipeline makes and before {@link #close()}, on the same thread. Default:
+   * nothing to report.
+   *
+   * @param rowsKept how many of the rows this cursor yielded the pipeline kept (the row and byte
+   *     caps may have dropped the last ones)
+   */
+  default CursorSummary summary(int rowsKept) {
+    return CursorSummary.NONE;
+  }
+
   /** Releases the cursor; idempotent; must end the database work (e.g. roll back). */
   @Override
   void close();

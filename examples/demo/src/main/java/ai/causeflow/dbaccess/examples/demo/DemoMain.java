@@ -125,6 +125,7 @@ public final class DemoMain {
       }
       finding();
     }
+    new DynamoChapter(out).play(work);
     out.printf(Locale.ROOT, "%nDone in %.1f s. Nothing was written to the database; every "
         + "value that left it was masked; every request is in the audit trail.%n", seconds());
   }

@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.examples.relay;
 
+import ai.causeflow.dbaccess.dynamo.DynamoConnection;
 import ai.causeflow.dbaccess.core.config.AuditConfig;
 import ai.causeflow.dbaccess.core.config.ConfigLoader;
 import ai.causeflow.dbaccess.core.config.DataSourcesConfig;
@@ -38,8 +39,8 @@ public record RelayConfig(
 
   /**
    * How the relay reads its configuration: its own sections first (as the file lists them), then
-   * one connection parser per resource type. MongoDB and DynamoDB blocks are validated here until
-   * their backend modules offer parsers; such resources are refused at start-up
+   * one connection parser per resource type. MongoDB blocks are validated here until its backend
+   * module offers a parser; such resources are refused at start-up
    * ({@link DataSourceFactory#defaults()}).
    */
   public static final ConfigLoader LOADER = ConfigLoader.builder()
@@ -47,7 +48,7 @@ public record RelayConfig(
       .section("limits", LimitsConfig::parse)
       .connection(PostgresConnectionConfig.TYPE, PostgresConnectionConfig::parse)
       .connection("mongodb", PendingConnections::mongo)
-      .connection("dynamodb", PendingConnections::dynamo)
+      .connection(DynamoConnection.TYPE, DynamoConnection::parse)
       .build();
 
   public RelayConfig {

@@ -19,6 +19,8 @@ import java.util.Map;
  * java -jar causeflow-relay.jar --config relay-config.yaml --check   # readiness report, exit 0/1
  * java -jar causeflow-relay.jar --config relay-config.yaml --print-role-sql main-pg
  * java -jar causeflow-relay.jar --version
+ * java -jar causeflow-relay.jar --config relay-config.yaml --print-iam-policies \
+ *     --principal arn:aws:iam::210987654321:role/causeflow-relay         # DynamoDB IAM policies
  * }</pre>
  *
  * <p>Thread-safety: {@link #run} may be called once per process (it installs a shutdown hook in
@@ -32,7 +34,8 @@ public final class RelayMain {
 
   static final String USAGE = String.join("\n",
       "usage: java -jar causeflow-relay.jar --config FILE [--stdio | --mcp | --check"
-          + " | --print-role-sql RESOURCE [--role NAME]]",
+          + " | --print-role-sql RESOURCE [--role NAME]",
+      "                                          | --print-iam-policies [--principal ARN]]",
       "       java -jar causeflow-relay.jar --version | --help",
       "",
       "  --config FILE  relay-config.yaml (see docs/relay.md); ${VAR} is read from the environment",
@@ -49,6 +52,12 @@ public final class RelayMain {
       "                 to nothing",
       "  --role NAME    the role name for --print-role-sql (default causeflow_ro)",
       "  --version      print the relay's version and exit",
+      "  --print-iam-policies  print, for each dynamodb resource, the IAM permission policy (its",
+      "                 allowedTables, blockedTables) and, with --principal, the trust policy; exit",
+      "  --principal ARN       the IAM role or user that will assume the role (trust policy)",
+      "  --account ID          the tables' AWS account, when connection.roleArn does not name it",
+      "  --with-external-id    put connection.externalId into the trust policy (default: a",
+      "                 placeholder, so that the secret is not printed unless asked for)",
       "  --help         this text",
       "");
 
@@ -133,21 +142,28 @@ public final class RelayMain {
     boolean check = false;
     String roleSqlFor = null;
     String roleName = "causeflow_ro";
+    boolean printIam = false;
+    boolean withExternalId = false;
+    String principal = null;
+    String account = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--version" -> {
           stdout.println("causeflow relay " + Relay.bundledVersion());
           return 0;
         }
-        case "--print-role-sql", "--role" -> {
+        case "--print-iam-policies" -> printIam = true;
+        case "--with-external-id" -> withExternalId = true;
+        case "--print-role-sql", "--role", "--principal", "--account" -> {
           if (i + 1 >= args.length) {
             stderr.print(args[i] + " needs a value\n" + USAGE);
             return EXIT_USAGE;
           }
-          if (args[i].equals("--role")) {
-            roleName = args[++i];
-          } else {
-            roleSqlFor = args[++i];
+          switch (args[i]) {
+            case "--role" -> roleName = args[++i];
+            case "--print-role-sql" -> roleSqlFor = args[++i];
+            case "--principal" -> principal = args[++i];
+            default -> account = args[++i];
           }
         }
         case "--config" -> {
@@ -175,8 +191,10 @@ public final class RelayMain {
       stderr.print("--config is required\n" + USAGE);
       return EXIT_USAGE;
     }
-    if ((stdio ? 1 : 0) + (mcp ? 1 : 0) + (check ? 1 : 0) + (roleSqlFor != null ? 1 : 0) > 1) {
-      stderr.print("--stdio, --mcp, --check and --print-role-sql cannot be combined\n" + USAGE);
+    if ((stdio ? 1 : 0) + (mcp ? 1 : 0) + (check ? 1 : 0) + (roleSqlFor != null ? 1 : 0)
+        + (printIam ? 1 : 0) > 1) {
+      stderr.print("--stdio, --mcp, --check, --print-role-sql and --print-iam-policies cannot be"
+          + " combined\n" + USAGE);
       return EXIT_USAGE;
     }
     RelayConfig cfg;
@@ -185,13 +203,16 @@ public final class RelayMain {
       if (roleSqlFor != null) {
         return printRoleSql(cfg, roleSqlFor, roleName, stdout, stderr);
       }
-      if (!stdio && !mcp && !check && cfg.controlPlane() == null) {
+      if (!stdio && !mcp && !check && !printIam && cfg.controlPlane() == null) {
         stderr.println("configuration error: controlPlane: is required unless --stdio or --mcp");
         return EXIT_ERROR;
       }
     } catch (DbAccessException e) {
       stderr.println("configuration error: " + e.getMessage());
       return EXIT_ERROR;
+    }
+    if (printIam) {
+      return IamPolicyPrinter.print(cfg, principal, account, withExternalId, stdout, stderr);
     }
     Relay relay;
     try {

@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.examples.relay;
 
+import ai.causeflow.dbaccess.dynamo.DynamoConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -149,7 +150,7 @@ class RelayConfigTest {
     ResourceConfig mongo = c.resources().get(1);
     assertThat(mongo.name()).isEqualTo("events-mongo");
     assertThat(((PendingConnections.Mongo) mongo.connection()).uri().reveal()).isEqualTo(MONGO_URI);
-    PendingConnections.Dynamo ddb = (PendingConnections.Dynamo) c.resources().get(2).connection();
+    DynamoConnection ddb = (DynamoConnection) c.resources().get(2).connection();
     assertThat(ddb.roleArn()).isEqualTo("arn:aws:iam::123456789012:role/ReadOnly");
     assertThat(ddb.endpoint()).isNull();
 

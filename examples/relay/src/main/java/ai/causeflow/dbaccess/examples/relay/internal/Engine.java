@@ -833,6 +833,10 @@ public final class Engine implements AutoCloseable {
     if (m.truncatedBy() != null) {
       g.writeStringField("truncatedBy", m.truncatedBy()); // (ext)
     }
+    if (!m.details().isEmpty()) {
+      g.writeFieldName("details"); // (ext) e.g. DynamoDB capacity and lastEvaluatedKey
+      Json.writeValue(g, m.details());
+    }
     g.writeEndObject();
     g.writeEndObject();
   }
