@@ -1,0 +1,216 @@
+package ai.causeflow.dbaccess.mongo.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.BsonBinary;
+import org.bson.BsonDbPointer;
+import org.bson.BsonReader;
+import org.bson.BsonRegularExpression;
+import org.bson.BsonTimestamp;
+import org.bson.BsonType;
+import org.bson.BsonValue;
+import org.bson.BsonWriter;
+import org.bson.codecs.Codec;
+import org.bson.codecs.DecoderContext;
+import org.bson.codecs.EncoderContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * BSON to the library's value model, decoded straight from the wire (no intermediate document):
+ * ObjectId as its hex string, dates as ISO-8601 UTC strings, 64-bit integers beyond ±2^53 and every
+ * Decimal128 as strings, binary as base64, NaN and infinities as strings, timestamps as
+ * {@code {"t": seconds, "i": increment}}, documents as maps and arrays as lists. Fields that a
+ * {@code blockedColumns} rule names are skipped while decoding, so they never exist in memory as
+ * values (the last wall behind validation).
+ *
+ * <p>Thread-safety: one instance per request; used by one thread at a time.
+ */
+public final class BsonValues implements Codec<BsonValues.Row> {
+  /** Largest integer a JSON double represents exactly. */
+  static final long MAX_SAFE = 1L << 53;
+
+  /** One decoded document. */
+  public record Row(Map<String, @Nullable Object> values) {}
+
+  private final FieldRules rules;
+  private final String collection;
+  private final boolean strip;
+  private final Map<String, String> types = new LinkedHashMap<>();
+  private boolean recordTypes = true;
+  private long stripped;
+
+  public BsonValues(FieldRules rules, String collection) {
+    this.rules = rules;
+    this.collection = collection;
+    this.strip = rules.anyRuleFor(collection) != null;
+  }
+
+  @Override
+  public Row decode(BsonReader reader, DecoderContext context) {
+    return new Row(document(reader, strip ? "" : null, true));
+  }
+
+  /** The top-level field types seen so far (first type wins). */
+  public Map<String, String> types() {
+    return types;
+  }
+
+  /** Stops recording types (after the first batch). */
+  public void freezeTypes() {
+    recordTypes = false;
+  }
+
+  /** Fields removed by blockedColumns rules so far. */
+  public long stripped() {
+    return stripped;
+  }
+
+  private Map<String, @Nullable Object> document(BsonReader r, @Nullable String prefix,
+      boolean top) {
+    r.readStartDocument();
+    Map<String, @Nullable Object> m = new LinkedHashMap<>();
+    while (r.readBsonType() != BsonType.END_OF_DOCUMENT) {
+      String name = r.readName();
+      String p = null;
+      if (prefix != null) {
+        p = prefix.isEmpty() ? name : prefix + "." + name;
+        if (rules.ruleFor(collection, p) != null) {
+          r.skipValue();
+          stripped++;
+          continue;
+        }
+      }
+      if (top && recordTypes) {
+        types.putIfAbsent(name, CommandParser.typeName(r.getCurrentBsonType()));
+      }
+      m.put(name, value(r, p));
+    }
+    r.readEndDocument();
+    return m;
+  }
+
+  private @Nullable Object value(BsonReader r, @Nullable String path) {
+    BsonType t = r.getCurrentBsonType();
+    switch (t) {
+      case STRING:
+        return r.readString();
+      case INT32:
+        return r.readInt32();
+      case INT64:
+        return int64(r.readInt64());
+      case DOUBLE:
+        return dbl(r.readDouble());
+      case BOOLEAN:
+        return r.readBoolean();
+      case NULL:
+        r.readNull();
+        return null;
+      case OBJECT_ID:
+        return r.readObjectId().toHexString();
+      case DATE_TIME:
+        return Instant.ofEpochMilli(r.readDateTime()).toString();
+      case DOCUMENT:
+        return document(r, path, false);
+      case ARRAY: {
+        r.readStartArray();
+        List<@Nullable Object> l = new ArrayList<>();
+        while (r.readBsonType() != BsonType.END_OF_DOCUMENT) {
+          l.add(value(r, path));
+        }
+        r.readEndArray();
+        return l;
+      }
+      case DECIMAL128:
+        return r.readDecimal128().toString();
+      case BINARY: {
+        BsonBinary b = r.readBinaryData();
+        return Base64.getEncoder().encodeToString(b.getData());
+      }
+      case TIMESTAMP: {
+        BsonTimestamp ts = r.readTimestamp();
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
+        m.put("t", Integer.toUnsignedLong(ts.getTime()));
+        m.put("i", Integer.toUnsignedLong(ts.getInc()));
+        return m;
+      }
+      case REGULAR_EXPRESSION: {
+        BsonRegularExpression re = r.readRegularExpression();
+        return "/" + re.getPattern() + "/" + re.getOptions();
+      }
+      case UNDEFINED:
+        r.readUndefined();
+        return null;
+      case MIN_KEY:
+        r.readMinKey();
+        return "MinKey";
+      case MAX_KEY:
+        r.readMaxKey();
+        return "MaxKey";
+      case SYMBOL:
+        return r.readSymbol();
+      case JAVASCRIPT:
+        return r.readJavaScript();
+      case DB_POINTER: {
+        BsonDbPointer ptr = r.readDBPointer();
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
+        m.put("$ref", ptr.getNamespace());
+        m.put("$id", ptr.getId().toHexString());
+        return m;
+      }
+      default:
+        r.skipValue();
+        return "[" + CommandParser.typeName(t) + "]";
+    }
+  }
+
+  static Object int64(long v) {
+    return v > MAX_SAFE || v < -MAX_SAFE ? Long.toString(v) : (Object) v;
+  }
+
+  static Object dbl(double d) {
+    if (Double.isNaN(d)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Infinity" : "-Infinity";
+    }
+    return d;
+  }
+
+  /** Converts an already decoded BSON value (command replies) the same way. */
+  public static @Nullable Object convert(BsonValue v) {
+    org.bson.BsonDocument wrapper = new org.bson.BsonDocument("v", v);
+    try (org.bson.BsonDocumentReader r = new org.bson.BsonDocumentReader(wrapper)) {
+      BsonValues c = new BsonValues(FieldRules.of(List.of()), "");
+      r.readStartDocument();
+      r.readBsonType();
+      r.readName();
+      return c.value(r, null);
+    }
+  }
+
+  /** A value read at {@code path} of this collection, with blocked fields below it removed. */
+  public @Nullable Object convertField(String path, BsonValue v) {
+    org.bson.BsonDocument wrapper = new org.bson.BsonDocument("v", v);
+    try (org.bson.BsonDocumentReader r = new org.bson.BsonDocumentReader(wrapper)) {
+      r.readStartDocument();
+      r.readBsonType();
+      r.readName();
+      return value(r, strip ? path : null);
+    }
+  }
+
+  @Override
+  public void encode(BsonWriter writer, Row value, EncoderContext context) {
+    throw new UnsupportedOperationException("read-only codec");
+  }
+
+  @Override
+  public Class<Row> getEncoderClass() {
+    return Row.class;
+  }
+}
