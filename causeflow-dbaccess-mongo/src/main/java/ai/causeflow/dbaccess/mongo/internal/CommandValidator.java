@@ -943,6 +943,10 @@ public final class CommandValidator {
       coll = collection(v, w);
     } else {
       BsonDocument u = doc(v, w);
+      if (u.containsKey("db")) {
+        throw blocked(w + ".db: another database cannot be named (only collections of the"
+            + " configured database are read)");
+      }
       if (!u.containsKey("coll")) {
         throw blocked(w + ".coll: required (a collection of this database)");
       }
