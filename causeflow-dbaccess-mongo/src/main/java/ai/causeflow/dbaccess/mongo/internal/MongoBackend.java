@@ -299,7 +299,9 @@ public final class MongoBackend implements Backend {
     return rows(ctx, "count", () -> {
       BsonDocument reply = command(database, c, ctx);
       Map<String, @Nullable Object> row = new LinkedHashMap<>();
-      row.put("count", BsonValues.convert(reply.get("n", new BsonInt64(0))));
+      BsonValue n = reply.get("n", new BsonInt64(0));
+      row.put("count", n.isNumber() ? BsonValues.int64(n.asNumber().longValue())
+          : BsonValues.convert(n));
       List<Map<String, @Nullable Object>> rows = new ArrayList<>();
       rows.add(row);
       return rows;
