@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * array) read with {@code find}:
  *
  * <ul>
- *   <li>{@code rawDriver}: the sync driver's {@code find().batchSize(1000)} decoding to
+ *   <li>{@code rawDriver}: the sync driver's {@code find().limit(20001).batchSize(1000)} (the
+ *       same command the data source sends for a 20,000-row limit) decoding to
  *       {@link Document} (maps), on the calling thread only;
  *   <li>{@code dataSourceUnmasked} / {@code dataSourceMasked}: through
  *       {@link MongoReadOnlyDataSource} without masking / with the default masking. The data
@@ -114,7 +115,7 @@ public class MongoFetchBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int rawDriver() {
     int n = 0;
-    try (MongoCursor<Document> c = raw.find().batchSize(BATCH).iterator()) {
+    try (MongoCursor<Document> c = raw.find().limit(DOCS + 1).batchSize(BATCH).iterator()) {
       while (c.hasNext()) {
         n += c.next().size();
       }
