@@ -177,6 +177,14 @@ class MongoOperationsIT {
   }
 
   @Test
+  void closingTheDataSourceLeavesTheUsersClientOpen() {
+    MongoReadOnlyDataSource.create(SERVER.client(), dbName,
+        DataSourceSettings.builder("closing").build()).close();
+    assertThat(SERVER.database(dbName).runCommand(new org.bson.Document("ping", 1))
+        .get("ok")).isNotNull();
+  }
+
+  @Test
   void dbaReadsTakeACollectionOrNothing() {
     assertThat(catchThrowableOfType(DbAccessException.class,
         () -> run(MongoOperations.SERVER_STATUS, "orders")).code())
