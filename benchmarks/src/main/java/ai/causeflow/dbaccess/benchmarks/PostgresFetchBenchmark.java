@@ -18,6 +18,7 @@ import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
 import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
+import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,7 +95,7 @@ public class PostgresFetchBenchmark {
         "VACUUM ANALYZE bench");
     policy = Policy.builder().maxRowsPerQuery(ROWS).maxResultBytes(Policy.MAX_RESULT_BYTES)
         .statementTimeout(Duration.ofSeconds(60)).build();
-    ConnectionConfig.Postgres conn = new ConnectionConfig.Postgres("localhost", server.getPort(),
+    PostgresConnectionConfig conn = new PostgresConnectionConfig("localhost", server.getPort(),
         "postgres", "postgres", Secret.of(""), "disable", 5_000);
     ResourceConfig rc = new ResourceConfig("bench", "postgres", "bench", conn,
         Set.of(Operation.QUERY), ROWS, 60_000, 1, List.of(), List.of(), List.of());

@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to a request, after masking. Each row is an insertion-ordered map from column name to
- * a JSON-compatible value: null, Boolean, Number (Long, Integer, Double or BigDecimal), String,
- * List or Map (nested JSON, masked inside too). Values that a double would round (big numerics,
- * 64-bit integers beyond 2^53) arrive as strings, as the protocol says.
+ * a value of the {@link ai.causeflow.dbaccess.core.spi.ValueModel} (null, Boolean, the integer and
+ * decimal types, String, byte[], temporal types, UUID, List, Set, Map; nested values masked too).
+ * {@link ValueJson} turns them into JSON for every consumer, with the protocol's rules (integers
+ * beyond 2^53 and long decimals as strings, binary as base64, instants as ISO-8601 UTC).
  *
  * <pre>{@code
  * QueryResult r = ds.execute(QueryRequest.query("SELECT id, email FROM users").limit(10).build());

@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.core;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditFailureMode;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
+import ai.causeflow.dbaccess.core.internal.BlockedFields;
 import ai.causeflow.dbaccess.core.internal.FrozenRows;
 import ai.causeflow.dbaccess.core.internal.ResultCollector;
 import ai.causeflow.dbaccess.core.internal.Statements;
@@ -29,9 +30,11 @@ import org.jspecify.annotations.Nullable;
  * the one enforcement pipeline; every public method is final and runs:
  *
  * <pre>
- * request → policy (operation) → backend validation → policy re-check of every table
- *         → read-only execution (streamed; row cap limit+1, byte cap, deadline)
- *         → masking of every row → audit event → result
+ * request → policy (operation) → backend validation → policy re-check of every table and
+ *           declared column → read-only execution (streamed; row cap limit+1, byte cap,
+ *           deadline) → column policy on the result (blocked source columns refused; blocked
+ *           document fields removed, nested paths too) → masking of every row → value model
+ *           check and byte cap → audit event → result
  * </pre>
  *
  * Backends ({@code PostgresReadOnlyDataSource}, ...) only supply a {@link Backend}; they cannot
@@ -43,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  * try (ReadOnlyDataSource ds = PostgresReadOnlyDataSource.create(dataSource, settings)) {
  *   QueryResult r = ds.execute(QueryRequest.query("SELECT id, email FROM users WHERE id = $1")
  *       .parameters(List.of(42)).build());
- *   ds.listTables();
- *   ds.describeTable("public.orders");
+ *   ds.listTables();                                  // rows; ds.tableInfos() as records
+ *   ds.describeTable("public.orders");                // ds.tableDescription(...) as a record
  *   ds.explain("SELECT * FROM orders WHERE status = 'late'");
  *   ds.health();
  * }
@@ -124,6 +127,9 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
       for (String table : plan.tables()) {
         policy.checkTable(table); // defence in depth: the backend checked too
       }
+      for (String column : plan.columns()) {
+        policy.checkColumn(column); // the column policy is core's, whatever the backend did
+      }
       int rowLimit = request.limit() == null
           ? policy.maxRowsPerQuery()
           : Math.min(request.limit(), policy.maxRowsPerQuery());
@@ -169,7 +175,10 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     }
   }
 
-  /** Lists the tables (collections) the policy allows; {@code list_tables}. */
+  /**
+   * Lists the tables (collections) the policy allows; {@code list_tables}. Each row has the keys
+   * of {@link TableInfo#toRow()} (plus backend extras); {@link #tableInfos()} reads them as records.
+   */
   public final QueryResult listTables() {
     return execute(QueryRequest.builder(Operation.LIST_TABLES).build());
   }
@@ -179,9 +188,30 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     return execute(QueryRequest.builder(Operation.LIST_TABLES).statement(schema).build());
   }
 
-  /** Describes one table: columns, keys, indexes, size; {@code describe_table}. */
+  /**
+   * Describes one table: columns, keys, indexes, size; {@code describe_table}. One row with the
+   * keys of {@link TableDescription#toRow()}; {@link #tableDescription(String)} reads it as a record.
+   */
   public final QueryResult describeTable(String table) {
     return execute(QueryRequest.builder(Operation.DESCRIBE_TABLE).statement(table).build());
+  }
+
+  /**
+   * {@link #listTables()} read as records (the rows went through the same pipeline: policy,
+   * masking, audit, row cap).
+   */
+  public final List<TableInfo> tableInfos() {
+    return TableInfo.listFrom(listTables());
+  }
+
+  /** {@link #listTables(String)} read as records. */
+  public final List<TableInfo> tableInfos(String schema) {
+    return TableInfo.listFrom(listTables(schema));
+  }
+
+  /** {@link #describeTable(String)} read as a record. */
+  public final TableDescription tableDescription(String table) {
+    return TableDescription.from(describeTable(table));
   }
 
   /** The plan of a statement, never executed; {@code explain}. */
@@ -274,8 +304,23 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
     ResultCollector out;
     try (RowCursor cursor = backend.open(plan, ctx)) {
       columns = cursor.columns();
+      BlockedFields blocked = null;
+      if (plan.columnScope() == QueryPlan.ColumnScope.DOCUMENTS) {
+        blocked = BlockedFields.of(settings.policy(), columns, plan.tables());
+        if (blocked != null) {
+          BlockedFields b = blocked;
+          columns = columns.stream().filter(c -> !b.isBlocked(c.name())).toList();
+        }
+      } else {
+        for (ai.causeflow.dbaccess.core.Column c : columns) {
+          String source = c.sourceQualifiedName();
+          if (source != null) {
+            settings.policy().checkColumn(source); // before any row is read
+          }
+        }
+      }
       out = new ResultCollector(settings.masking(), columns, stats,
-          settings.policy().maxResultBytes(), settings.resultExecutor(), ctx);
+          settings.policy().maxResultBytes(), settings.resultExecutor(), ctx, blocked);
       try {
         int read = 0;
         while (true) {

@@ -4,7 +4,6 @@ import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
-import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.postgres.internal.ConnectionSource;
 import ai.causeflow.dbaccess.postgres.internal.PgPool;
@@ -85,7 +84,7 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
    * {@code connectTimeoutMs}, TLS per {@code sslMode}, credentials from the connection block.
    * Connections are opened lazily, so a database that is down at start-up does not prevent
    * creation; requests fail with {@code CONNECTION_FAILED} until it is back. The policy is the
-   * settings' (build it with {@code resource.policy(limits)}); only the connection block and
+   * settings' (build it with {@code resource.policy()}); only the connection block and
    * {@code poolSize} are read from {@code resource}.
    */
   public static PostgresReadOnlyDataSource fromConfig(ResourceConfig resource,
@@ -93,7 +92,7 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(options, "options");
-    if (!(resource.connection() instanceof ConnectionConfig.Postgres pg)) {
+    if (!(resource.connection() instanceof PostgresConnectionConfig pg)) {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "resources[" + resource.id()
           + "].connection: must be a postgres connection block");
     }
@@ -132,7 +131,7 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
     return PostgresOperations.ALL;
   }
 
-  static String url(ConnectionConfig.Postgres pg) {
+  static String url(PostgresConnectionConfig pg) {
     String host = pg.host();
     if (host.isBlank() || host.contains("/") || host.contains("?")) {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "connection.host: must be a host name"
@@ -151,7 +150,7 @@ public final class PostgresReadOnlyDataSource extends ReadOnlyDataSource {
             .replace("+", "%20");
   }
 
-  static Properties properties(ConnectionConfig.Postgres pg) {
+  static Properties properties(PostgresConnectionConfig pg) {
     Set<String> modes = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     if (!modes.contains(pg.sslMode())) {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "connection.sslMode: must be one of "

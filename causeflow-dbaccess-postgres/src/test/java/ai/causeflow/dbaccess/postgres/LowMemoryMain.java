@@ -19,7 +19,7 @@ public final class LowMemoryMain {
   private LowMemoryMain() {}
 
   public static void main(String[] args) {
-    ConnectionConfig.Postgres conn = new ConnectionConfig.Postgres(args[0],
+    PostgresConnectionConfig conn = new PostgresConnectionConfig(args[0],
         Integer.parseInt(args[1]), args[2], args[3], Secret.of(args[4]), "disable", 5_000);
     ResourceConfig rc = new ResourceConfig("lowmem", "postgres", "lowmem", conn,
         Set.of(Operation.QUERY), Policy.MAX_ROWS_LIMIT, 60_000, 1, List.of(), List.of(),

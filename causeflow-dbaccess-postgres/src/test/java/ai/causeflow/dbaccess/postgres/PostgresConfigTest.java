@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /** Building a data source from configuration: no database needed, connections open lazily. */
 class PostgresConfigTest {
 
-  static ConnectionConfig.Postgres conn(String host, int port, String sslMode, int timeoutMs) {
-    return new ConnectionConfig.Postgres(host, port, "app db", "ro", Secret.of("pw-secret-1"),
+  static PostgresConnectionConfig conn(String host, int port, String sslMode, int timeoutMs) {
+    return new PostgresConnectionConfig(host, port, "app db", "ro", Secret.of("pw-secret-1"),
         sslMode, timeoutMs);
   }
 
@@ -43,7 +43,7 @@ class PostgresConfigTest {
 
   @Test
   void badConnectionBlocksAreConfigErrorsWithoutTheSecret() {
-    for (ConnectionConfig.Postgres bad : List.of(conn("db", 5432, "trust-all", 1_000),
+    for (PostgresConnectionConfig bad : List.of(conn("db", 5432, "trust-all", 1_000),
         conn("db", 0, "prefer", 1_000), conn("db", 5432, "prefer", 0),
         conn("db/x?sslmode=disable", 5432, "prefer", 1_000))) {
       ResourceConfig rc = new ResourceConfig("r", "postgres", "r", bad, Set.of(Operation.QUERY),
@@ -54,7 +54,7 @@ class PostgresConfigTest {
       assertThat(e.getMessage()).startsWith("connection.").doesNotContain("pw-secret-1");
     }
     ResourceConfig mongo = new ResourceConfig("m", "mongodb", "m",
-        new ConnectionConfig.Mongo(Secret.of("mongodb://x"), "d", null), Set.of(Operation.QUERY),
+        new ConnectionConfig() {}, Set.of(Operation.QUERY),
         10, 1_000, 1, List.of(), List.of(), List.of());
     assertThat(catchThrowableOfType(DbAccessException.class,
         () -> PostgresReadOnlyDataSource.fromConfig(mongo, DataSourceSettings.builder("m")

@@ -20,7 +20,7 @@ class PostgresPooledContractIT extends PostgresContractIT {
 
   @Override
   protected ReadOnlyDataSource createUnreachableDataSource(DataSourceSettings settings) {
-    ConnectionConfig.Postgres dead = new ConnectionConfig.Postgres("127.0.0.1", closedPort(),
+    PostgresConnectionConfig dead = new PostgresConnectionConfig("127.0.0.1", closedPort(),
         "nowhere", "nobody", Secret.of("pw"), "disable", 2_000);
     ResourceConfig rc = new ResourceConfig("contract", "postgres", "dead", dead,
         Set.of(Operation.QUERY), 100, 5_000, 1, List.of(), List.of(), List.of());

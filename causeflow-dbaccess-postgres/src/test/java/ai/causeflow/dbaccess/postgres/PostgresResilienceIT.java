@@ -46,7 +46,7 @@ class PostgresResilienceIT {
         "INSERT INTO big SELECT g FROM generate_series(1, 2000) g", "ANALYZE big");
   }
 
-  static ResourceConfig resource(ConnectionConfig.Postgres conn, int poolSize) {
+  static ResourceConfig resource(PostgresConnectionConfig conn, int poolSize) {
     return new ResourceConfig("res", "postgres", "res", conn, Set.of(Operation.QUERY), 100,
         30_000, poolSize, List.of(), List.of(), List.of());
   }
@@ -171,7 +171,7 @@ class PostgresResilienceIT {
     EmbeddedPostgresServer server = db.server();
     try (TcpProxy proxy = new TcpProxy(server.host(), server.port())) {
       proxy.start();
-      ConnectionConfig.Postgres viaProxy = new ConnectionConfig.Postgres("127.0.0.1",
+      PostgresConnectionConfig viaProxy = new PostgresConnectionConfig("127.0.0.1",
           proxy.port(), db.name(), server.user(), Secret.of(server.password()), "disable", 2_000);
       try (PostgresReadOnlyDataSource ds = PostgresReadOnlyDataSource.fromConfig(
           resource(viaProxy, 2), settings(Duration.ofSeconds(5)))) {

@@ -7,9 +7,12 @@ import ai.causeflow.dbaccess.core.HealthStatus;
 import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
+import ai.causeflow.dbaccess.core.TableDescription;
+import ai.causeflow.dbaccess.core.TableInfo;
 import ai.causeflow.dbaccess.core.spi.Backend;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
+import ai.causeflow.dbaccess.core.spi.Redactors;
 import ai.causeflow.dbaccess.core.spi.RowCursor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,27 +229,24 @@ public final class InMemoryBackend implements Backend {
         List<Map<String, @Nullable Object>> rows = new ArrayList<>();
         tables.values().stream().sorted((a, b) -> a.name.compareTo(b.name)).forEach(t -> {
           if (context.policy().isTableAllowed(t.name)) {
-            Map<String, @Nullable Object> row = new LinkedHashMap<>();
-            row.put("name", t.name);
-            row.put("kind", "table");
-            row.put("estimatedRows", (long) t.rows.size());
-            rows.add(row);
+            rows.add(new TableInfo(schemaOf(t.name), nameOf(t.name), "table",
+                (long) t.rows.size()).toRow());
           }
         });
-        yield cursor(List.of(new Column("name", "text"), new Column("kind", "text"),
-            new Column("estimatedRows", "int8")), rows, context);
+        yield cursor(TableInfo.COLUMNS, rows, context);
       }
       case DESCRIBE -> {
-        List<Map<String, @Nullable Object>> rows = new ArrayList<>();
+        List<TableDescription.Field> fields = new ArrayList<>();
         for (Column c : plan.table.columns) {
-          Map<String, @Nullable Object> row = new LinkedHashMap<>();
-          row.put("name", c.name());
-          row.put("type", c.type());
-          row.put("blocked", context.policy().isColumnBlocked(plan.table.name + "." + c.name()));
-          rows.add(row);
+          fields.add(new TableDescription.Field(c.name(), c.type(), null, null,
+              context.policy().isColumnBlocked(plan.table.name + "." + c.name()), Map.of()));
         }
-        yield cursor(List.of(new Column("name", "text"), new Column("type", "text"),
-            new Column("blocked", "bool")), rows, context);
+        TableDescription d = new TableDescription(schemaOf(plan.table.name),
+            nameOf(plan.table.name), "table", (long) plan.table.rows.size(), fields, List.of(),
+            List.of(), Map.of());
+        List<Map<String, @Nullable Object>> rows = new ArrayList<>();
+        rows.add(d.toRow());
+        yield cursor(TableDescription.COLUMNS, rows, context);
       }
     };
   }
@@ -298,6 +298,15 @@ public final class InMemoryBackend implements Backend {
     };
   }
 
+  private static @Nullable String schemaOf(String qualified) {
+    int dot = qualified.lastIndexOf('.');
+    return dot < 0 ? null : qualified.substring(0, dot);
+  }
+
+  private static String nameOf(String qualified) {
+    return qualified.substring(qualified.lastIndexOf('.') + 1);
+  }
+
   private Table requireTable(String name) {
     Table t = tables.get(name.toLowerCase(java.util.Locale.ROOT));
     if (t == null) {
@@ -311,6 +320,12 @@ public final class InMemoryBackend implements Backend {
     return down || closed
         ? HealthStatus.down(0, ErrorCode.CONNECTION_FAILED, "in-memory database is down")
         : HealthStatus.up(0);
+  }
+
+  /** Its statements are SQL-like: the generic SQL redactor. */
+  @Override
+  public String redactLiterals(String statement) {
+    return Redactors.sql(statement);
   }
 
   @Override

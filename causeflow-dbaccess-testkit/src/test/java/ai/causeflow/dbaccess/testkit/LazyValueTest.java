@@ -121,6 +121,11 @@ class LazyValueTest {
     }
 
     @Override
+    public String redactLiterals(String statement) {
+      return DATA.redactLiterals(statement);
+    }
+
+    @Override
     public void close() {}
   }
 

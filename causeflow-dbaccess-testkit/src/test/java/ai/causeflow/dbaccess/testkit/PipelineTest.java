@@ -380,6 +380,11 @@ class PipelineTest {
     }
 
     @Override
+    public String redactLiterals(String statement) {
+      return d.redactLiterals(statement);
+    }
+
+    @Override
     public void close() {
       d.close();
     }

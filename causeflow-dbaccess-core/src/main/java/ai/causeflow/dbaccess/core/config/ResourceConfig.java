@@ -12,9 +12,10 @@ import java.util.Set;
  * <p>Thread-safety: immutable value; secrets inside {@link #connection()} print as {@code ****}.
  *
  * @param id {@code [a-z0-9-]+}, unique
- * @param type {@code postgres}, {@code mongodb} or {@code dynamodb}
+ * @param type the resource type, one with a registered {@link ConnectionParser} ({@code postgres},
+ *     {@code mongodb}, {@code dynamodb})
  * @param name display name; default the id
- * @param connection the type's connection block
+ * @param connection the type's connection block, as its backend module's parser typed it
  * @param allowedOperations default query, describe_table, list_tables, explain
  * @param maxRowsPerQuery 1..100000, default 1000
  * @param statementTimeoutMs 1..3600000, default 30000
@@ -36,8 +37,6 @@ public record ResourceConfig(
     List<String> blockedTables,
     List<String> blockedColumns) {
 
-  public static final List<String> TYPES = List.of("postgres", "mongodb", "dynamodb");
-
   public ResourceConfig {
     allowedOperations = Set.copyOf(allowedOperations);
     allowedTables = List.copyOf(allowedTables);
@@ -45,12 +44,20 @@ public record ResourceConfig(
     blockedColumns = List.copyOf(blockedColumns);
   }
 
-  /** The policy this resource's settings describe, with the relay-wide byte cap. */
-  public Policy policy(LimitsConfig limits) {
+  /** The policy this resource's settings describe, with the default byte cap. */
+  public Policy policy() {
+    return policy(Policy.defaults().maxResultBytes());
+  }
+
+  /**
+   * The policy this resource's settings describe, with a byte cap set elsewhere (a relay's
+   * {@code limits.maxResultBytes}).
+   */
+  public Policy policy(long maxResultBytes) {
     return Policy.builder()
         .allowedOperations(allowedOperations)
         .maxRowsPerQuery(maxRowsPerQuery)
-        .maxResultBytes(limits.maxResultBytes())
+        .maxResultBytes(maxResultBytes)
         .statementTimeout(Duration.ofMillis(statementTimeoutMs))
         .allowedTables(allowedTables)
         .blockedTables(blockedTables)

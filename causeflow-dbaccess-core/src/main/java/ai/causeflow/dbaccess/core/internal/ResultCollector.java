@@ -47,6 +47,7 @@ public final class ResultCollector {
   private final long maxBytes;
   private final @Nullable Executor executor;
   private final ExecutionContext ctx;
+  private final @Nullable BlockedFields blockedFields;
   private final List<Map<String, @Nullable Object>> rows;
   private long bytes = 2;
   private boolean bytesCapped;
@@ -61,6 +62,17 @@ public final class ResultCollector {
    */
   public ResultCollector(MaskingStage masking, List<Column> columns, MaskingStats stats,
       long maxBytes, @Nullable Executor executor, ExecutionContext ctx) {
+    this(masking, columns, stats, maxBytes, executor, ctx, null);
+  }
+
+  /**
+   * @param executor where the lane runs; null keeps every row on the calling thread
+   * @param blockedFields removes blocked document fields before masking; null for none
+   */
+  public ResultCollector(MaskingStage masking, List<Column> columns, MaskingStats stats,
+      long maxBytes, @Nullable Executor executor, ExecutionContext ctx,
+      @Nullable BlockedFields blockedFields) {
+    this.blockedFields = blockedFields;
     this.masking = masking;
     this.columns = columns;
     this.stats = stats;
@@ -223,8 +235,12 @@ public final class ResultCollector {
     if (bytesCapped) {
       return false;
     }
-    Map<String, @Nullable Object> masked = masking.maskRow(columns, resolved(raw), stats);
-    bytes += JsonSize.of(masked) + 1;
+    Map<String, @Nullable Object> row = resolved(raw);
+    if (blockedFields != null) {
+      row = blockedFields.apply(row);
+    }
+    Map<String, @Nullable Object> masked = masking.maskRow(columns, row, stats);
+    bytes += JsonSize.ofRow(masked) + 1;
     if (bytes > maxBytes) {
       if (rows.isEmpty()) {
         throw new DbAccessException(ErrorCode.RESULT_TOO_LARGE,

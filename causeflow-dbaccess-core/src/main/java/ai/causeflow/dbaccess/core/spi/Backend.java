@@ -66,13 +66,13 @@ public interface Backend extends AutoCloseable {
   HealthStatus health(Duration timeout);
 
   /**
-   * The statement as it may be written to the audit log before masking: literal values replaced
-   * by placeholders. The default replaces quoted strings and numbers; backends with a real lexer
-   * override it.
+   * The statement as it may be written to the audit log: its shape, every literal value replaced
+   * by a placeholder. There is no default: a backend says how its statements are redacted, with
+   * its own lexer or with a ready one from {@link Redactors} ({@link Redactors#sql} for SQL,
+   * {@link Redactors#jsonDocument} for JSON command documents). The pipeline masks the result
+   * again before it is written. Must not throw: text it cannot read redacts to a fixed marker.
    */
-  default String redactLiterals(String statement) {
-    return ai.causeflow.dbaccess.core.internal.Statements.redactLiterals(statement);
-  }
+  String redactLiterals(String statement);
 
   /** Releases what the backend opened itself; never closes what the user passed in. */
   @Override

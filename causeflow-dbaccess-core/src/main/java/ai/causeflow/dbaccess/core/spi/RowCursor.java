@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
  * whole result.
  *
  * <p>Each row map (and every list or map nested in it) must be a new one that the cursor never
- * touches again: the pipeline keeps it without copying and hands it out read-only. Values must be
- * JSON-compatible (see {@link ai.causeflow.dbaccess.core.QueryResult}). Column names must be unique
- * within a row.
+ * touches again: the pipeline keeps it without copying and hands it out read-only. Values must
+ * belong to the {@link ValueModel} (convert driver types first; anything else fails the request
+ * with {@code INTERNAL} naming the column). Column names must be unique within a row.
  *
  * <p>Thread-safety: used by one thread; {@link #close()} may be called from another thread only via
  * the cancel hook registered with {@link ExecutionContext#onCancel(Runnable)}.

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.config.ConfigException;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
-import ai.causeflow.dbaccess.core.config.RelayConfig;
+import ai.causeflow.dbaccess.core.config.ConfigLoader;
+import ai.causeflow.dbaccess.core.config.ConnectionConfig;
+import ai.causeflow.dbaccess.core.config.DataSourcesConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +23,12 @@ class MaskingConfigTest {
           connection: {host: localhost, database: app, user: ro}
       """;
 
+  private static final ConfigLoader LOADER = ConfigLoader.builder()
+      .connection("postgres", n -> new ConnectionConfig() {})
+      .build();
+
   private static Masking load(String maskingBlock, Map<String, String> env) {
-    RelayConfig c = RelayConfig.parse(RESOURCES + maskingBlock, env);
+    DataSourcesConfig c = LOADER.parse(RESOURCES + maskingBlock, env);
     return Masking.from(c.masking());
   }
 

@@ -102,6 +102,11 @@ class MaskingPipelineTest {
     }
 
     @Override
+    public String redactLiterals(String statement) {
+      return ai.causeflow.dbaccess.core.spi.Redactors.sql(statement);
+    }
+
+    @Override
     public void close() {}
   }
 

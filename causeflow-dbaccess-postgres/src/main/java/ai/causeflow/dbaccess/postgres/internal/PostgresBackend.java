@@ -7,6 +7,7 @@ import ai.causeflow.dbaccess.core.HealthStatus;
 import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
+import ai.causeflow.dbaccess.core.TableDescription;
 import ai.causeflow.dbaccess.core.spi.Backend;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
@@ -73,7 +74,7 @@ public final class PostgresBackend implements Backend {
             + max + " parameter(s) ($1..$" + max + ") but " + given + " were given");
       }
       return new PgPlan(request, vq.tables(), vq.jdbc().sql(), vq.jdbc().parameterIndexes(), max,
-          null, null);
+          null, null, vq.columns());
     }
     if (op.equals(Operation.LIST_TABLES) || op.equals(PostgresOperations.TABLE_HEALTH)
         || op.equals(PostgresOperations.INDEX_HEALTH)) {
@@ -82,7 +83,7 @@ public final class PostgresBackend implements Backend {
         schema = PgIdentifiers.parse(request.statement(), 1, "a schema name").get(0);
       }
       noParameters(request);
-      return new PgPlan(request, Set.of(), null, NO_PARAMS, 0, schema, null);
+      return new PgPlan(request, Set.of(), null, NO_PARAMS, 0, schema, null, Set.of());
     }
     if (op.equals(Operation.DESCRIBE_TABLE)) {
       List<String> parts = PgIdentifiers.parse(request.statement(), 2, "a table or schema.table");
@@ -91,7 +92,7 @@ public final class PostgresBackend implements Backend {
       String qualified = schema + "." + table;
       policy.checkTable(qualified);
       noParameters(request);
-      return new PgPlan(request, Set.of(qualified), null, NO_PARAMS, 0, schema, table);
+      return new PgPlan(request, Set.of(qualified), null, NO_PARAMS, 0, schema, table, Set.of());
     }
     if (PostgresOperations.DBA_READS.contains(op)) {
       if (!request.statement().isBlank()) {
@@ -99,7 +100,7 @@ public final class PostgresBackend implements Backend {
             "statement: operation '" + op + "' takes no statement (it runs fixed SQL)");
       }
       noParameters(request);
-      return new PgPlan(request, Set.of(), null, NO_PARAMS, 0, null, null);
+      return new PgPlan(request, Set.of(), null, NO_PARAMS, 0, null, null, Set.of());
     }
     throw new DbAccessException(ErrorCode.OPERATION_NOT_ALLOWED,
         "operation '" + op + "' is not supported by a postgres resource");
@@ -277,7 +278,9 @@ public final class PostgresBackend implements Backend {
     String schema = plan.schema();
     String table = plan.table();
     String qualified = schema + "." + table;
-    Map<String, @Nullable Object> row = new LinkedHashMap<>();
+    Map<String, @Nullable Object> details = new LinkedHashMap<>();
+    String kind;
+    Long estimatedRows;
     long oid;
     try (PreparedStatement ps = c.prepareStatement(PgSql.DESCRIBE_TABLE)) {
       ps.setString(1, schema);
@@ -288,53 +291,46 @@ public final class PostgresBackend implements Backend {
               + "' does not exist or is not visible to the database role", "42P01");
         }
         oid = rs.getLong("oid");
-        row.put("schema", schema);
-        row.put("name", table);
-        row.put("kind", rs.getString("kind"));
-        row.put("estimated_rows", nullableLong(rs, "estimated_rows"));
-        row.put("size_bytes", nullableLong(rs, "size_bytes"));
-        row.put("comment", rs.getString("comment"));
+        kind = rs.getString("kind");
+        long rows = rs.getLong("estimated_rows");
+        estimatedRows = rs.wasNull() ? null : rows;
+        details.put("size_bytes", nullableLong(rs, "size_bytes"));
+        details.put("comment", rs.getString("comment"));
       }
     }
-    List<Map<String, @Nullable Object>> columns = new ArrayList<>();
+    List<TableDescription.Field> columns = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(PgSql.DESCRIBE_COLUMNS)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String name = rs.getString("name");
           boolean blocked = policy.isColumnBlocked(qualified + "." + name);
-          Map<String, @Nullable Object> col = new LinkedHashMap<>();
-          col.put("name", name);
-          col.put("type", rs.getString("type"));
-          col.put("nullable", rs.getBoolean("nullable"));
+          Map<String, @Nullable Object> more = new LinkedHashMap<>();
           // A blocked column is listed (its name is schema, not data) but its default is not.
-          col.put("default", blocked ? null : rs.getString("default_value"));
-          col.put("identity", rs.getString("identity"));
-          col.put("generated", rs.getBoolean("generated"));
-          col.put("blocked", blocked);
-          columns.add(col);
+          more.put("default", blocked ? null : rs.getString("default_value"));
+          more.put("identity", rs.getString("identity"));
+          more.put("generated", rs.getBoolean("generated"));
+          columns.add(new TableDescription.Field(name, rs.getString("type"),
+              rs.getBoolean("nullable"), null, blocked, more));
         }
       }
     }
-    row.put("columns", columns);
-    List<Map<String, @Nullable Object>> indexes = new ArrayList<>();
-    List<@Nullable Object> primaryKey = List.of();
+    List<TableDescription.Index> indexes = new ArrayList<>();
+    List<String> primaryKey = List.of();
     try (PreparedStatement ps = c.prepareStatement(PgSql.DESCRIBE_INDEXES)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          List<@Nullable Object> cols = PgValues.PgArrays.parse(rs.getString("columns"), "name");
+          List<String> cols = names(PgValues.PgArrays.parse(rs.getString("columns"), "name"));
           if (rs.getBoolean("is_primary")) {
             primaryKey = cols;
           }
-          Map<String, @Nullable Object> ix = new LinkedHashMap<>();
-          ix.put("name", rs.getString("name"));
-          ix.put("columns", cols);
-          ix.put("unique", rs.getBoolean("is_unique"));
-          ix.put("primary", rs.getBoolean("is_primary"));
-          ix.put("valid", rs.getBoolean("is_valid"));
-          ix.put("definition", rs.getString("definition"));
-          indexes.add(ix);
+          Map<String, @Nullable Object> more = new LinkedHashMap<>();
+          more.put("primary", rs.getBoolean("is_primary"));
+          more.put("valid", rs.getBoolean("is_valid"));
+          more.put("definition", rs.getString("definition"));
+          indexes.add(new TableDescription.Index(rs.getString("name"), cols,
+              rs.getBoolean("is_unique"), more));
         }
       }
     }
@@ -354,18 +350,24 @@ public final class PostgresBackend implements Backend {
         }
       }
     }
-    row.put("primary_key", primaryKey);
-    row.put("indexes", indexes);
-    row.put("foreign_keys", fks);
-    List<Column> cols = List.of(
-        new Column("schema", "name"), new Column("name", "name"), new Column("kind", "text"),
-        new Column("estimated_rows", "int8"), new Column("size_bytes", "int8"),
-        new Column("comment", "text"), new Column("columns", "json"),
-        new Column("primary_key", "json"), new Column("indexes", "json"),
-        new Column("foreign_keys", "json"));
+    details.put("foreign_keys", fks);
+    TableDescription d = new TableDescription(schema, table, kind, estimatedRows, columns,
+        primaryKey, indexes, details);
+    List<Column> cols = new ArrayList<>(TableDescription.COLUMNS);
+    cols.add(new Column("size_bytes", "int8"));
+    cols.add(new Column("comment", "text"));
+    cols.add(new Column("foreign_keys", "json"));
     List<Map<String, @Nullable Object>> rows = new ArrayList<>();
-    rows.add(row);
-    return new ListCursor(cols, rows, session);
+    rows.add(d.toRow());
+    return new ListCursor(List.copyOf(cols), rows, session);
+  }
+
+  private static List<String> names(List<@Nullable Object> values) {
+    List<String> out = new ArrayList<>(values.size());
+    for (Object v : values) {
+      out.add(String.valueOf(v));
+    }
+    return out;
   }
 
   private static @Nullable Object nullableLong(ResultSet rs, String column) throws SQLException {

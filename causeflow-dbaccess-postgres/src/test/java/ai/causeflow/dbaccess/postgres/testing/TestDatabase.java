@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.postgres.testing;
 import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
+import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -58,7 +59,7 @@ public final class TestDatabase {
     return server.connect(name);
   }
 
-  public ConnectionConfig.Postgres connectionConfig() {
+  public PostgresConnectionConfig connectionConfig() {
     return server.connectionConfig(name);
   }
 

@@ -1,7 +1,7 @@
 package ai.causeflow.dbaccess.examples.demo;
 
 import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
-import ai.causeflow.dbaccess.core.config.RelayConfig;
+import ai.causeflow.dbaccess.examples.relay.RelayConfig;
 import ai.causeflow.dbaccess.examples.relay.Relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;

@@ -9,9 +9,7 @@ import ai.causeflow.dbaccess.core.audit.AuditFailureMode;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.config.AuditConfig;
-import ai.causeflow.dbaccess.core.config.ControlPlaneConfig;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
-import ai.causeflow.dbaccess.core.config.RelayConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
@@ -76,7 +74,7 @@ public final class Relay implements AutoCloseable {
       MaskingStage masking = b.masking.apply(b.config.masking());
       for (ResourceConfig rc : b.config.resources()) {
         DataSourceSettings settings = DataSourceSettings.builder(rc.id())
-            .policy(rc.policy(b.config.limits()))
+            .policy(rc.policy(b.config.limits().maxResultBytes()))
             .masking(masking)
             .auditSink(sink)
             .auditFailureMode(AuditFailureMode.FAIL_CLOSED)

@@ -2,7 +2,6 @@ package ai.causeflow.dbaccess.examples.relay;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.HealthStatus;
-import ai.causeflow.dbaccess.core.config.RelayConfig;
 import ai.causeflow.dbaccess.examples.relay.internal.Log;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package ai.causeflow.dbaccess.examples.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.causeflow.dbaccess.core.config.RelayConfig;
+
 import ai.causeflow.dbaccess.core.masking.Masking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;

@@ -8,10 +8,11 @@ import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.ResultMetadata;
+import ai.causeflow.dbaccess.core.TableInfo;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
-import ai.causeflow.dbaccess.core.config.LimitsConfig;
+import ai.causeflow.dbaccess.examples.relay.LimitsConfig;
 import ai.causeflow.dbaccess.core.internal.Statements;
 import ai.causeflow.dbaccess.examples.relay.RelayOptions;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -468,7 +469,7 @@ public final class Engine implements AutoCloseable {
     submit(new Task(s, id, requestId, r, "describe_resource", start, true,
         r.config().statementTimeoutMs(), () -> {
           QueryResult result = r.dataSource().execute(request);
-          List<Table> tables = tables(result);
+          List<TableInfo> tables = TableInfo.listFrom(result);
           String fp = fingerprint(tables);
           r.fingerprint(fp);
           return g -> {
@@ -476,13 +477,13 @@ public final class Engine implements AutoCloseable {
             g.writeStringField("resourceId", r.id());
             g.writeStringField("type", r.config().type());
             g.writeArrayFieldStart("tables");
-            for (Table t : tables) {
+            for (TableInfo t : tables) {
               g.writeStartObject();
-              g.writeStringField("schema", t.schema);
-              g.writeStringField("name", t.name);
-              g.writeStringField("kind", t.kind);
+              g.writeStringField("schema", t.schema());
+              g.writeStringField("name", t.name());
+              g.writeStringField("kind", t.kind());
               g.writeFieldName("estimatedRows");
-              Json.writeValue(g, t.estimatedRows);
+              Json.writeValue(g, t.estimatedRows());
               g.writeEndObject();
             }
             g.writeEndArray();
@@ -757,7 +758,7 @@ public final class Engine implements AutoCloseable {
     try {
       QueryResult result = r.dataSource().execute(QueryRequest.builder(Operation.LIST_TABLES)
           .requestId("relay-schema-" + UUID.randomUUID()).build());
-      r.fingerprint(fingerprint(tables(result)));
+      r.fingerprint(fingerprint(TableInfo.listFrom(result)));
     } catch (DbAccessException e) {
       Log.info("resource " + r.id() + ": schema fingerprint unavailable ("
           + e.code() + ")");
@@ -770,7 +771,7 @@ public final class Engine implements AutoCloseable {
     g.writeStartObject();
     g.writeArrayFieldStart("rows");
     for (Map<String, @Nullable Object> row : r.rows()) {
-      Json.writeValue(g, row);
+      Json.writeRow(g, row);
     }
     g.writeEndArray();
     g.writeNumberField("rowCount", r.rowCount());
@@ -803,43 +804,11 @@ public final class Engine implements AutoCloseable {
     g.writeEndObject();
   }
 
-  /** One entry of {@code describe_resource.tables}. */
-  private record Table(@Nullable String schema, String name, String kind,
-      @Nullable Object estimatedRows) {}
-
-  /** Reads the rows of a {@code list_tables} result, whatever the backend calls its columns. */
-  private static List<Table> tables(QueryResult result) {
-    List<Table> out = new ArrayList<>();
-    for (Map<String, @Nullable Object> row : result.rows()) {
-      Object schema = first(row, "schema", "table_schema", "schemaname", "database");
-      Object name = first(row, "name", "table", "table_name", "tablename", "collection");
-      Object kind = first(row, "kind", "type", "table_type");
-      Object rows = first(row, "estimatedRows", "estimated_rows", "estimatedCount", "rows",
-          "row_estimate", "itemCount");
-      if (name == null) {
-        continue;
-      }
-      out.add(new Table(schema == null ? null : schema.toString(), name.toString(),
-          kind == null ? "table" : kind.toString(), rows instanceof Number n ? n : null));
-    }
-    return out;
-  }
-
-  private static @Nullable Object first(Map<String, @Nullable Object> row, String... keys) {
-    for (String k : keys) {
-      Object v = row.get(k);
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
-  }
-
   /** 16 hex digits over the sorted {@code schema.name:kind} list: changes when the schema does. */
-  private static String fingerprint(List<Table> tables) {
+  private static String fingerprint(List<TableInfo> tables) {
     TreeSet<String> lines = new TreeSet<>();
-    for (Table t : tables) {
-      lines.add((t.schema == null ? "" : t.schema + ".") + t.name + ":" + t.kind);
+    for (TableInfo t : tables) {
+      lines.add(t.qualifiedName() + ":" + t.kind());
     }
     return Statements.fingerprint(String.join("\n", lines));
   }

@@ -1,6 +1,8 @@
 package ai.causeflow.dbaccess.examples.relay.internal;
 
+import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
+import ai.causeflow.dbaccess.core.ValueJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,11 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,50 +143,25 @@ public final class Json {
     throw new RpcException(ErrorCode.INVALID_PARAMS, "parameters: unsupported JSON value");
   }
 
-  /** Writes a value produced by the pipeline; an unexpected type is a relay bug, never toString'd. */
+  /**
+   * Writes a value produced by the pipeline with the library's one value writer
+   * ({@link ValueJson}); a value outside the value model is a relay bug reported as INTERNAL,
+   * never toString'd.
+   */
   static void writeValue(JsonGenerator g, @Nullable Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short
-        || v instanceof Byte) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (v instanceof BigDecimal bd) {
-      g.writeNumber(bd);
-    } else if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isFinite(d)) {
-        g.writeNumber(d);
-      } else {
-        g.writeString(Double.toString(d));
-      }
-    } else if (v instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object e : list) {
-        writeValue(g, e);
-      }
-      g.writeEndArray();
-    } else if (v instanceof Map<?, ?> map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        writeValue(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof byte[] bytes) {
-      g.writeString(Base64.getEncoder().encodeToString(bytes));
-    } else if (v instanceof TemporalAccessor t) {
-      g.writeString(t.toString());
-    } else if (v instanceof JsonNode node) {
-      g.writeTree(node);
-    } else {
-      throw new RpcException(ErrorCode.INTERNAL,
-          "a result value has an unsupported type (" + v.getClass().getSimpleName() + ")");
+    try {
+      ValueJson.write(g, v);
+    } catch (DbAccessException e) {
+      throw new RpcException(ErrorCode.INTERNAL, e.getMessage());
+    }
+  }
+
+  /** Writes a result row; a value outside the value model is INTERNAL naming its column. */
+  static void writeRow(JsonGenerator g, Map<String, @Nullable Object> row) throws IOException {
+    try {
+      ValueJson.writeRow(g, row);
+    } catch (DbAccessException e) {
+      throw new RpcException(ErrorCode.INTERNAL, e.getMessage());
     }
   }
 

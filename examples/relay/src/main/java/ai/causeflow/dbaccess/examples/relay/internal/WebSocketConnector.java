@@ -1,6 +1,6 @@
 package ai.causeflow.dbaccess.examples.relay.internal;
 
-import ai.causeflow.dbaccess.core.config.ControlPlaneConfig;
+import ai.causeflow.dbaccess.examples.relay.ControlPlaneConfig;
 import ai.causeflow.dbaccess.examples.relay.RelayOptions;
 import java.net.InetAddress;
 import java.net.URI;
