@@ -4,11 +4,12 @@ import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
-import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.mongo.internal.MongoBackend;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.ReadConcernLevel;
 import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -76,23 +77,29 @@ public final class MongoReadOnlyDataSource extends ReadOnlyDataSource {
   }
 
   /**
-   * A data source with its own client built from {@code connection.uri} (a secret: it is never
-   * printed, logged or put in a message), {@code connection.database} and
-   * {@code connection.readPreference} (which wins over {@code options}). The client connects
-   * lazily: a server that is down at start-up does not prevent creation.
+   * A data source with its own client built from a {@link MongoConnectionConfig}:
+   * {@code connection.uri} (a secret: it is never printed, logged or put in a message),
+   * {@code connection.database}, and {@code connection.readPreference} and
+   * {@code connection.readConcern}, which win over {@code options}. The policy is the settings'
+   * (build it with {@code resource.policy(...)}). The client connects lazily: a server that is
+   * down at start-up does not prevent creation.
    */
   public static MongoReadOnlyDataSource fromConfig(ResourceConfig resource,
       DataSourceSettings settings, MongoOptions options) {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(options, "options");
-    if (!(resource.connection() instanceof ConnectionConfig.Mongo mongo)) {
+    if (!(resource.connection() instanceof MongoConnectionConfig mongo)) {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "resources[" + resource.id()
-          + "].connection: must be a mongodb connection block");
+          + "].connection: must be a mongodb connection block (register"
+          + " MongoConnectionConfig::parse for type mongodb)");
     }
     MongoOptions opts = options;
     if (mongo.readPreference() != null) {
       opts = opts.toBuilder().readPreference(readPreference(mongo.readPreference())).build();
+    }
+    if (mongo.readConcern() != null) {
+      opts = opts.toBuilder().readConcern(readConcern(mongo.readConcern())).build();
     }
     String database = checkDatabase(mongo.database());
     MongoClient client = MongoClients.create(clientSettings(mongo.uri().reveal(),
@@ -133,6 +140,15 @@ public final class MongoReadOnlyDataSource extends ReadOnlyDataSource {
     } catch (RuntimeException e) {
       throw new DbAccessException(ErrorCode.CONFIG_INVALID, "connection.readPreference: must be"
           + " one of primary, primaryPreferred, secondary, secondaryPreferred, nearest");
+    }
+  }
+
+  static ReadConcern readConcern(String name) {
+    try {
+      return new ReadConcern(ReadConcernLevel.fromString(name));
+    } catch (RuntimeException e) {
+      throw new DbAccessException(ErrorCode.CONFIG_INVALID, "connection.readConcern: must be one"
+          + " of " + MongoConnectionConfig.READ_CONCERNS);
     }
   }
 

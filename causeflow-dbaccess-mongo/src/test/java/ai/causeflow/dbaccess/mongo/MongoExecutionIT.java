@@ -1,8 +1,11 @@
 package ai.causeflow.dbaccess.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ai.causeflow.dbaccess.core.DataSourceSettings;
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ErrorCode;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
@@ -15,14 +18,20 @@ import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What reaches the server: maxTimeMS, comment, limit + 1, allowDiskUse, killCursors. */
+/**
+ * What reaches the server (maxTimeMS, comment, limit + 1, allowDiskUse, killCursors) and how a
+ * timeout or cancel releases the caller while the server is still working.
+ */
 class MongoExecutionIT {
   static final MongoTestServer SERVER = MongoTestServer.shared();
   static final List<BsonDocument> SENT = new CopyOnWriteArrayList<>();
@@ -51,6 +60,15 @@ class MongoExecutionIT {
   @BeforeEach
   void clear() {
     SENT.clear();
+  }
+
+  /** About 10,000 joined documents: seconds of work for the in-process server. */
+  static final String SLOW = "{\"aggregate\": \"items\", \"pipeline\": [" + join() + ", {\"$limit\":"
+      + " 200}, " + join() + ", {\"$count\": \"n\"}]}";
+
+  private static String join() {
+    return "{\"$lookup\": {\"from\": \"items\", \"localField\": \"nope\", \"foreignField\":"
+        + " \"nope\", \"as\": \"j\"}}, {\"$unwind\": \"$j\"}";
   }
 
   static BsonDocument sent(String command) {
@@ -110,6 +128,46 @@ class MongoExecutionIT {
     assertThat(sent("count").containsKey("maxTimeMS")).isTrue();
     assertThat(sent("distinct").getString("comment").getValue()).isEqualTo("req-d");
     assertThat(sent("distinct").containsKey("maxTimeMS")).isTrue();
+  }
+
+  @Test
+  void aTimeoutReleasesTheCallerWhileTheServerIsStillBusy() {
+    Policy p = Policy.builder().statementTimeout(Duration.ofMillis(300)).build();
+    try (MongoReadOnlyDataSource ds = ds(p, MongoOptions.defaults())) {
+      long start = System.nanoTime();
+      DbAccessException e = catchThrowableOfType(DbAccessException.class,
+          () -> ds.execute(QueryRequest.query(SLOW).requestId("req-slow-1").build()));
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertThat(e).isNotNull();
+      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(ms).isLessThan(1_500);
+      BsonDocument agg = sent("aggregate");
+      assertThat(agg.getNumber("maxTimeMS").longValue()).isLessThanOrEqualTo(300);
+      assertThat(agg.getString("comment").getValue()).isEqualTo("req-slow-1");
+    }
+    try (MongoReadOnlyDataSource ds = ds(Policy.defaults(), MongoOptions.defaults())) {
+      assertThat(ds.execute(QueryRequest.query("{\"find\": \"items\"}").limit(2).build())
+          .rowCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void cancelReleasesTheCallerAtOnce() throws Exception {
+    try (MongoReadOnlyDataSource ds = ds(Policy.defaults(), MongoOptions.defaults())) {
+      CompletableFuture<QueryResult> running = CompletableFuture.supplyAsync(() -> ds.execute(
+          QueryRequest.query(SLOW).requestId("req-cancel-1").build()));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!ds.cancel("req-cancel-1")) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      long start = System.nanoTime();
+      Throwable t = catchThrowableOfType(ExecutionException.class,
+          () -> running.get(10, TimeUnit.SECONDS)).getCause();
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
+      assertThat(((DbAccessException) t).code()).isEqualTo(ErrorCode.CANCELLED);
+      assertThat(ds.inFlight()).isZero();
+    }
   }
 
   @Test

@@ -12,6 +12,8 @@ import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
+import ai.causeflow.dbaccess.core.TableDescription;
+import ai.causeflow.dbaccess.core.TableInfo;
 import ai.causeflow.dbaccess.mongo.testing.AttackDataset;
 import ai.causeflow.dbaccess.mongo.testing.MongoTestServer;
 import java.util.List;
@@ -58,29 +60,39 @@ class MongoOperationsIT {
     QueryResult r = ds.listTables();
     assertThat(r.rows()).extracting(row -> row.get("name"))
         .containsExactly("customers", "orders");
-    assertThat(r.rows().get(1).get("estimated_rows")).isEqualTo(40L);
-    assertThat(r.rows().get(1).get("kind")).isEqualTo("collection");
+    List<TableInfo> infos = ds.tableInfos();
+    assertThat(infos).extracting(TableInfo::qualifiedName)
+        .containsExactly(dbName + ".customers", dbName + ".orders");
+    assertThat(infos.get(1).estimatedRows()).isEqualTo(40L);
+    assertThat(infos.get(1).kind()).isEqualTo("collection");
   }
 
   @Test
   void describeTableInfersASchemaFromABoundedSampleWithoutBlockedFields() {
     QueryResult r = ds.describeTable("customers");
-    Map<String, Object> row = r.rows().get(0);
-    assertThat(row.get("sample_size")).isEqualTo(10);
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> fields = (List<Map<String, Object>>) row.get("fields");
-    assertThat(fields).extracting(f -> f.get("path")).contains("name", "profile",
-        "profile.city", "addresses", "addresses.street", "addresses.zip")
-        .doesNotContain("password", "profile.ssn");
-    Map<String, Object> street = fields.stream().filter(f -> f.get("path")
-        .equals("addresses.street")).findFirst().orElseThrow();
-    assertThat(street.get("types")).isEqualTo(List.of("string"));
-    assertThat(street.get("frequency")).isEqualTo(1.0);
+    assertThat(r.rows().get(0).get("sample_size")).isEqualTo(10);
+    TableDescription d = ds.tableDescription("customers");
+    assertThat(d.schema()).isEqualTo(dbName);
+    assertThat(d.kind()).isEqualTo("collection");
+    assertThat(d.estimatedRows()).isEqualTo(20L);
+    assertThat(d.primaryKey()).containsExactly("_id");
+    assertThat(d.columns()).extracting(TableDescription.Field::name).contains("name", "profile",
+        "profile.city", "addresses", "addresses.street", "addresses.zip", "password",
+        "profile.ssn");
+    assertThat(d.columns()).filteredOn(TableDescription.Field::blocked)
+        .extracting(TableDescription.Field::name).containsExactlyInAnyOrder("password",
+            "profile.ssn");
+    TableDescription.Field street = d.columns().stream()
+        .filter(f -> f.name().equals("addresses.street")).findFirst().orElseThrow();
+    assertThat(street.type()).isEqualTo("string");
+    assertThat(street.frequency()).isEqualTo(1.0);
+    assertThat(street.nullable()).isFalse();
     assertThat(r.rows().toString()).doesNotContain(AttackDataset.SSN)
         .doesNotContain("hunter2").doesNotContain("Main St");
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> indexes = (List<Map<String, Object>>) row.get("indexes");
-    assertThat(indexes).extracting(i -> i.get("name")).contains("_id_", "email_1");
+    assertThat(d.indexes()).extracting(TableDescription.Index::name).contains("_id_",
+        "email_1");
+    assertThat(d.indexes()).filteredOn(i -> i.name().equals("email_1"))
+        .extracting(TableDescription.Index::columns).containsExactly(List.of("email"));
     assertThat(catchThrowableOfType(DbAccessException.class, () -> ds.describeTable("secrets"))
         .code()).isEqualTo(ErrorCode.TABLE_NOT_ALLOWED);
     assertThat(catchThrowableOfType(DbAccessException.class,

@@ -7,6 +7,7 @@ import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
+import ai.causeflow.dbaccess.core.ValueJson;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
 import ai.causeflow.dbaccess.core.masking.Masking;
@@ -67,16 +68,22 @@ class MongoValuesIT {
       assertThat(row.get("_id")).isEqualTo("5f1d7c7e9d1e8a3b2c4d5e6f");
       assertThat(row.get("int")).isEqualTo(7);
       assertThat(row.get("long")).isEqualTo(42L);
-      assertThat(row.get("bigLong")).isEqualTo("9007199254740993");
-      assertThat(row.get("negBigLong")).isEqualTo("-9007199254740993");
+      assertThat(row.get("bigLong")).isEqualTo(9_007_199_254_740_993L);
       assertThat(row.get("double")).isEqualTo(1.5);
-      assertThat(row.get("nan")).isEqualTo("NaN");
       assertThat(row.get("decimal")).isEqualTo("12345678901234567890.123");
-      assertThat(row.get("date")).isEqualTo("2024-03-01T12:34:56.789Z");
-      assertThat(row.get("bin")).isEqualTo("AQID/w==");
+      assertThat(row.get("date")).isEqualTo(WHEN);
+      assertThat((byte[]) row.get("bin")).containsExactly(1, 2, 3, 0xff);
       assertThat(row.get("bool")).isEqualTo(true);
       assertThat(row).containsEntry("nil", null);
       assertThat(row.get("nested")).isEqualTo(Map.of("a", List.of(1, Map.of("b", "c"))));
+      // the JSON every consumer sees, through the core's one writer
+      String json = ValueJson.toJson(row);
+      assertThat(json).contains("\"_id\":\"5f1d7c7e9d1e8a3b2c4d5e6f\"")
+          .contains("\"long\":42").contains("\"bigLong\":\"9007199254740993\"")
+          .contains("\"negBigLong\":\"-9007199254740993\"").contains("\"nan\":\"NaN\"")
+          .contains("\"decimal\":\"12345678901234567890.123\"")
+          .contains("\"date\":\"2024-03-01T12:34:56.789Z\"").contains("\"bin\":\"AQID/w==\"")
+          .contains("\"nested\":{\"a\":[1,{\"b\":\"c\"}]}");
       assertThat(r.columns()).extracting(Column::name).startsWith("_id", "int", "long");
       assertThat(r.columns()).filteredOn(c -> c.name().equals("_id")).extracting(Column::type)
           .containsExactly("objectId");

@@ -2,7 +2,6 @@ package ai.causeflow.dbaccess.mongo.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +19,19 @@ import org.bson.codecs.EncoderContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * BSON to the library's value model, decoded straight from the wire (no intermediate document):
- * ObjectId as its hex string, dates as ISO-8601 UTC strings, 64-bit integers beyond ±2^53 and every
- * Decimal128 as strings, binary as base64, NaN and infinities as strings, timestamps as
- * {@code {"t": seconds, "i": increment}}, documents as maps and arrays as lists. Fields that a
+ * BSON to the library's value model ({@link ai.causeflow.dbaccess.core.spi.ValueModel}), decoded
+ * straight from the wire (no intermediate document): ObjectId as its hex string, dates as
+ * {@link Instant}, 64-bit integers as {@link Long}, doubles as {@link Double}, binary as
+ * {@code byte[]}, every Decimal128 as its string (it can be NaN or carry 34 digits), timestamps as
+ * {@code {"t": seconds, "i": increment}}, documents as maps and arrays as lists. The core's one
+ * JSON writer then writes dates as ISO-8601 UTC, integers beyond ±2^53 and non-finite doubles as
+ * strings, and binary as base64. Fields that a
  * {@code blockedColumns} rule names are skipped while decoding, so they never exist in memory as
  * values (the last wall behind validation).
  *
  * <p>Thread-safety: one instance per request; used by one thread at a time.
  */
 public final class BsonValues implements Codec<BsonValues.Row> {
-  /** Largest integer a JSON double represents exactly. */
-  static final long MAX_SAFE = 1L << 53;
-
   /** One decoded document. */
   public record Row(Map<String, @Nullable Object> values) {}
 
@@ -101,9 +100,9 @@ public final class BsonValues implements Codec<BsonValues.Row> {
       case INT32:
         return r.readInt32();
       case INT64:
-        return int64(r.readInt64());
+        return r.readInt64();
       case DOUBLE:
-        return dbl(r.readDouble());
+        return r.readDouble();
       case BOOLEAN:
         return r.readBoolean();
       case NULL:
@@ -112,7 +111,7 @@ public final class BsonValues implements Codec<BsonValues.Row> {
       case OBJECT_ID:
         return r.readObjectId().toHexString();
       case DATE_TIME:
-        return Instant.ofEpochMilli(r.readDateTime()).toString();
+        return Instant.ofEpochMilli(r.readDateTime());
       case DOCUMENT:
         return document(r, path, false);
       case ARRAY: {
@@ -128,7 +127,7 @@ public final class BsonValues implements Codec<BsonValues.Row> {
         return r.readDecimal128().toString();
       case BINARY: {
         BsonBinary b = r.readBinaryData();
-        return Base64.getEncoder().encodeToString(b.getData());
+        return b.getData();
       }
       case TIMESTAMP: {
         BsonTimestamp ts = r.readTimestamp();
@@ -165,20 +164,6 @@ public final class BsonValues implements Codec<BsonValues.Row> {
         r.skipValue();
         return "[" + CommandParser.typeName(t) + "]";
     }
-  }
-
-  static Object int64(long v) {
-    return v > MAX_SAFE || v < -MAX_SAFE ? Long.toString(v) : (Object) v;
-  }
-
-  static Object dbl(double d) {
-    if (Double.isNaN(d)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "Infinity" : "-Infinity";
-    }
-    return d;
   }
 
   /** Converts an already decoded BSON value (command replies) the same way. */

@@ -7,6 +7,8 @@ import ai.causeflow.dbaccess.core.HealthStatus;
 import ai.causeflow.dbaccess.core.Operation;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
+import ai.causeflow.dbaccess.core.TableDescription;
+import ai.causeflow.dbaccess.core.TableInfo;
 import ai.causeflow.dbaccess.core.spi.Backend;
 import ai.causeflow.dbaccess.core.spi.ExecutionContext;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
@@ -58,6 +60,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MongoBackend implements Backend {
   private static final int MAX_SCHEMA_PATHS = 1_000;
+  /** The audit keeps a command's shape and which collection it read, never a value. */
+  private static final java.util.function.UnaryOperator<String> REDACTOR =
+      ai.causeflow.dbaccess.core.spi.Redactors.jsonDocument(Set.of("find", "aggregate", "count",
+          "distinct", "key"));
   private static final int MAX_SCHEMA_DEPTH = 20;
 
   private final MongoClient client;
@@ -176,16 +182,13 @@ public final class MongoBackend implements Backend {
       return explain(require(plan.command()), require(plan.kind()), ctx);
     }
     if (op.equals(Operation.LIST_TABLES)) {
-      return rows(ctx, "list_tables", () -> listCollections(ctx), List.of(
-          new Column("name", "string"), new Column("kind", "string"),
-          new Column("estimated_rows", "long")));
+      return rows(ctx, "list_tables", () -> listCollections(ctx), TableInfo.COLUMNS);
     }
     if (op.equals(Operation.DESCRIBE_TABLE)) {
       String coll = require(plan.collection());
-      return rows(ctx, "describe_table", () -> describe(coll, ctx, r), List.of(
-          new Column("name", "string"), new Column("kind", "string"),
-          new Column("estimated_rows", "long"), new Column("sample_size", "int"),
-          new Column("fields", "array"), new Column("indexes", "array")));
+      List<Column> cols = new ArrayList<>(TableDescription.COLUMNS);
+      cols.add(new Column("sample_size", "int"));
+      return rows(ctx, "describe_table", () -> describe(coll, ctx, r), cols);
     }
     return DbaReads.open(this, op, plan.collection(), ctx);
   }
@@ -300,8 +303,7 @@ public final class MongoBackend implements Backend {
       BsonDocument reply = command(database, c, ctx);
       Map<String, @Nullable Object> row = new LinkedHashMap<>();
       BsonValue n = reply.get("n", new BsonInt64(0));
-      row.put("count", n.isNumber() ? BsonValues.int64(n.asNumber().longValue())
-          : BsonValues.convert(n));
+      row.put("count", n.isNumber() ? (Object) n.asNumber().longValue() : BsonValues.convert(n));
       List<Map<String, @Nullable Object>> rows = new ArrayList<>();
       rows.add(row);
       return rows;
@@ -381,21 +383,16 @@ public final class MongoBackend implements Backend {
     }
     List<Map<String, @Nullable Object>> rows = new ArrayList<>();
     for (Map.Entry<String, String> e : names.entrySet()) {
-      Map<String, @Nullable Object> row = new LinkedHashMap<>();
-      row.put("name", e.getKey());
-      row.put("kind", e.getValue());
-      row.put("estimated_rows", e.getValue().equals("collection") ? estimatedCount(e.getKey(), ctx)
-          : null);
-      rows.add(row);
+      rows.add(new TableInfo(databaseName, e.getKey(), e.getValue(),
+          e.getValue().equals("collection") ? estimatedCount(e.getKey(), ctx) : null).toRow());
     }
     return rows;
   }
 
-  private @Nullable Object estimatedCount(String coll, ExecutionContext ctx) {
-    long n = database.getCollection(coll).estimatedDocumentCount(
+  private Long estimatedCount(String coll, ExecutionContext ctx) {
+    return database.getCollection(coll).estimatedDocumentCount(
         new EstimatedDocumentCountOptions().maxTime(remainingMillis(ctx), TimeUnit.MILLISECONDS)
             .comment(ctx.requestId()));
-    return BsonValues.int64(n);
   }
 
   private List<Map<String, @Nullable Object>> describe(String coll, ExecutionContext ctx,
@@ -411,32 +408,34 @@ public final class MongoBackend implements Backend {
           + "' does not exist or is not visible to the database user", "26");
     }
     String kind = info.getString("type", new BsonString("collection")).getValue();
-    Map<String, @Nullable Object> row = new LinkedHashMap<>();
-    row.put("name", coll);
-    row.put("kind", kind);
-    row.put("estimated_rows", kind.equals("collection") ? estimatedCount(coll, ctx) : null);
+    boolean collection = kind.equals("collection");
     List<BsonDocument> sample = sample(coll, ctx);
-    row.put("sample_size", sample.size());
-    row.put("fields", SchemaSampler.infer(sample, coll, r, MAX_SCHEMA_PATHS, MAX_SCHEMA_DEPTH));
-    List<Map<String, @Nullable Object>> indexes = new ArrayList<>();
-    if (kind.equals("collection")) {
+    List<TableDescription.Field> fields = SchemaSampler.infer(sample, coll, r, MAX_SCHEMA_PATHS,
+        MAX_SCHEMA_DEPTH);
+    List<TableDescription.Index> indexes = new ArrayList<>();
+    if (collection) {
       for (BsonDocument ix : database.getCollection(coll).listIndexes(BsonDocument.class)
           .maxTime(remainingMillis(ctx), TimeUnit.MILLISECONDS)) {
-        Map<String, @Nullable Object> m = new LinkedHashMap<>();
-        m.put("name", ix.getString("name", new BsonString("")).getValue());
-        m.put("keys", BsonValues.convert(ix.getDocument("key", new BsonDocument())));
-        m.put("unique", ix.getBoolean("unique", BsonBoolean.FALSE).getValue());
-        m.put("sparse", ix.getBoolean("sparse", BsonBoolean.FALSE).getValue());
+        BsonDocument key = ix.getDocument("key", new BsonDocument());
+        Map<String, @Nullable Object> details = new LinkedHashMap<>();
+        details.put("key", BsonValues.convert(key));
+        details.put("sparse", ix.getBoolean("sparse", BsonBoolean.FALSE).getValue());
         // the filter expression holds literals: only whether there is one
-        m.put("partial", ix.containsKey("partialFilterExpression"));
-        m.put("ttl_seconds", ix.containsKey("expireAfterSeconds")
+        details.put("partial", ix.containsKey("partialFilterExpression"));
+        details.put("ttl_seconds", ix.containsKey("expireAfterSeconds")
             ? BsonValues.convert(ix.get("expireAfterSeconds")) : null);
-        indexes.add(m);
+        indexes.add(new TableDescription.Index(ix.getString("name", new BsonString(""))
+            .getValue(), List.copyOf(key.keySet()), ix.getBoolean("unique", BsonBoolean.FALSE)
+            .getValue() || key.keySet().equals(Set.of("_id")), details));
       }
     }
-    row.put("indexes", indexes);
+    Map<String, @Nullable Object> details = new LinkedHashMap<>();
+    details.put("sample_size", sample.size());
+    TableDescription d = new TableDescription(databaseName, coll, kind,
+        collection ? estimatedCount(coll, ctx) : null, fields,
+        collection ? List.of("_id") : List.of(), indexes, details);
     List<Map<String, @Nullable Object>> rows = new ArrayList<>();
-    rows.add(row);
+    rows.add(d.toRow());
     return rows;
   }
 
@@ -523,7 +522,7 @@ public final class MongoBackend implements Backend {
 
   @Override
   public String redactLiterals(String statement) {
-    return StatementRedactor.redact(statement);
+    return REDACTOR.apply(statement);
   }
 
   @Override

@@ -16,4 +16,14 @@ import org.jspecify.annotations.Nullable;
  */
 record MongoPlan(QueryRequest request, CommandValidator.@Nullable Command kind,
     @Nullable BsonDocument command, @Nullable String collection, Set<String> tables)
-    implements QueryPlan {}
+    implements QueryPlan {
+
+  /**
+   * Query results are documents: the pipeline removes blocked fields at any depth from every row
+   * as well (this backend already skipped them while decoding).
+   */
+  @Override
+  public ColumnScope columnScope() {
+    return kind != null ? ColumnScope.DOCUMENTS : ColumnScope.DECLARED;
+  }
+}

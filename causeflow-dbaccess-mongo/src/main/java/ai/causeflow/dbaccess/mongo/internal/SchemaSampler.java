@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.mongo.internal;
 
+import ai.causeflow.dbaccess.core.TableDescription;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A schema inferred from sampled documents: each field path (dotted, through arrays), the BSON
  * types seen there and in how many sampled documents it occurs. Values never leave this class;
- * paths that a {@code blockedColumns} rule names are left out, with everything below them.
+ * a path that a {@code blockedColumns} rule names is listed as blocked, and nothing below it.
  *
  * <p>Thread-safety: stateless.
  */
@@ -23,24 +24,25 @@ final class SchemaSampler {
   private static final class Stats {
     final Map<String, Integer> types = new LinkedHashMap<>();
     int documents;
+    boolean blocked;
   }
 
-  static List<Map<String, @Nullable Object>> infer(List<BsonDocument> sample, String coll,
+  static List<TableDescription.Field> infer(List<BsonDocument> sample, String coll,
       FieldRules rules, int maxPaths, int maxDepth) {
     Map<String, Stats> paths = new LinkedHashMap<>();
     for (BsonDocument d : sample) {
       Set<String> seen = new HashSet<>();
       walk(d, "", coll, rules, paths, seen, maxPaths, maxDepth, 0);
     }
-    List<Map<String, @Nullable Object>> out = new ArrayList<>();
+    List<TableDescription.Field> out = new ArrayList<>();
     int n = sample.size();
     for (Map.Entry<String, Stats> e : paths.entrySet()) {
-      Map<String, @Nullable Object> f = new LinkedHashMap<>();
-      f.put("path", e.getKey());
-      f.put("types", List.copyOf(e.getValue().types.keySet()));
-      f.put("count", e.getValue().documents);
-      f.put("frequency", n == 0 ? 0.0 : Math.round(1000.0 * e.getValue().documents / n) / 1000.0);
-      out.add(f);
+      Stats s = e.getValue();
+      double frequency = n == 0 ? 0.0 : Math.round(1000.0 * s.documents / n) / 1000.0;
+      Map<String, @Nullable Object> details = new LinkedHashMap<>();
+      details.put("count", s.documents);
+      out.add(new TableDescription.Field(e.getKey(), String.join("|", s.types.keySet()),
+          s.documents < n || s.types.containsKey("null"), frequency, s.blocked, details));
     }
     return out;
   }
@@ -52,15 +54,16 @@ final class SchemaSampler {
     }
     for (Map.Entry<String, BsonValue> e : d.entrySet()) {
       String p = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      if (rules.ruleFor(coll, p) != null) {
-        continue;
-      }
-      value(e.getValue(), p, coll, rules, paths, seen, maxPaths, maxDepth, depth);
+      boolean blocked = rules.ruleFor(coll, p) != null;
+      // a blocked field is listed by name and type (schema, not data); nothing below it
+      value(e.getValue(), p, coll, rules, paths, seen, maxPaths, maxDepth,
+          blocked ? Integer.MAX_VALUE : depth, blocked);
     }
   }
 
   private static void value(BsonValue v, String p, String coll, FieldRules rules,
-      Map<String, Stats> paths, Set<String> seen, int maxPaths, int maxDepth, int depth) {
+      Map<String, Stats> paths, Set<String> seen, int maxPaths, int maxDepth, int depth,
+      boolean blocked) {
     Stats s = paths.get(p);
     if (s == null) {
       if (paths.size() >= maxPaths) {
@@ -70,8 +73,12 @@ final class SchemaSampler {
       paths.put(p, s);
     }
     s.types.merge(CommandParser.typeName(v.getBsonType()), 1, Integer::sum);
+    s.blocked |= blocked;
     if (seen.add(p)) {
       s.documents++;
+    }
+    if (blocked) {
+      return;
     }
     if (v.isDocument()) {
       walk(v.asDocument(), p, coll, rules, paths, seen, maxPaths, maxDepth, depth + 1);

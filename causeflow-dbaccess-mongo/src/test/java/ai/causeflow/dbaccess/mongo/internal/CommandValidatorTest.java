@@ -148,15 +148,4 @@ class CommandValidatorTest {
     assertThat(r.anyRuleFor("orders")).isNull();
     assertThat(FieldRules.of(List.of("*.ssn")).anyRuleFor("orders")).isEqualTo("*.ssn");
   }
-
-  @Test
-  void statementRedactorKeepsShapeNotValues() {
-    String red = StatementRedactor.redact("{\"find\": \"customers\", \"filter\": {\"email\":"
-        + " \"ana@example.com\", \"age\": {\"$gt\": 40}, \"_id\": {\"$oid\":"
-        + " \"5f1d7c7e9d1e8a3b2c4d5e6f\"}}, \"projection\": {\"x\": \"$name\"}}");
-    assertThat(red).contains("\"find\":\"customers\"").contains("\"email\":\"?\"")
-        .contains("\"$gt\":\"?\"").contains("\"$oid\":\"?\"").contains("\"x\":\"$name\"")
-        .doesNotContain("ana@").doesNotContain("40").doesNotContain("5f1d7c");
-    assertThat(StatementRedactor.redact("not json 4111111111111111")).isEqualTo("?");
-  }
 }
