@@ -26,7 +26,10 @@ public interface DataSourceFactory {
    */
   ReadOnlyDataSource create(ResourceConfig resource, DataSourceSettings settings);
 
-  /** {@code postgres} → the PostgreSQL backend; {@code mongodb}, {@code dynamodb} → a clear error. */
+  /**
+   * {@code postgres} → the PostgreSQL backend; {@code mongodb} → the MongoDB backend;
+   * {@code dynamodb} → a clear error.
+   */
   static DataSourceFactory defaults() {
     return DefaultFactories::create;
   }

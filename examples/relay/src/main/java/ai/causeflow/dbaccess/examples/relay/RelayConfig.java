@@ -6,6 +6,7 @@ import ai.causeflow.dbaccess.core.config.DataSourcesConfig;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
 import ai.causeflow.dbaccess.examples.relay.internal.PendingConnections;
+import ai.causeflow.dbaccess.mongo.MongoConnectionConfig;
 import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,15 +39,15 @@ public record RelayConfig(
 
   /**
    * How the relay reads its configuration: its own sections first (as the file lists them), then
-   * one connection parser per resource type. MongoDB and DynamoDB blocks are validated here until
-   * their backend modules offer parsers; such resources are refused at start-up
-   * ({@link DataSourceFactory#defaults()}).
+   * one connection parser per resource type, each from its backend module (DynamoDB blocks are
+   * validated here until its module offers a parser; such resources are refused at start-up,
+   * {@link DataSourceFactory#defaults()}).
    */
   public static final ConfigLoader LOADER = ConfigLoader.builder()
       .section("controlPlane", ControlPlaneConfig::parse)
       .section("limits", LimitsConfig::parse)
       .connection(PostgresConnectionConfig.TYPE, PostgresConnectionConfig::parse)
-      .connection("mongodb", PendingConnections::mongo)
+      .connection(MongoConnectionConfig.TYPE, MongoConnectionConfig::parse)
       .connection("dynamodb", PendingConnections::dynamo)
       .build();
 
