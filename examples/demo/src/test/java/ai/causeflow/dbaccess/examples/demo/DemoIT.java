@@ -21,7 +21,9 @@ class DemoIT {
     assertThat(rc).as(out).isZero();
     assertThat(seconds).isLessThan(60);
     assertThat(out)
-        .contains("[15/15")
+        .contains("[17/17")
+        .contains("$facet { $merge }             -> -32001 QUERY_BLOCKED")
+        .contains("retried payments")
         .contains("idle in transaction")
         .contains("Seq Scan on orders")
         .contains("customer_id indexed: false")
@@ -30,6 +32,9 @@ class DemoIT {
         .contains("masked=true")
         .contains("ROOT CAUSE: session pid")
         .doesNotContain("demo failed");
+    for (String value : StoryEvents.PII) {
+      assertThat(out).as("seeded event value leaked").doesNotContain(value);
+    }
     for (String[] c : StoryDatabase.CUSTOMERS) {
       for (String value : c) {
         assertThat(out).as("seeded value leaked").doesNotContain(value);
