@@ -126,6 +126,9 @@ final class DbaReads {
     BsonDocument cmd = new BsonDocument("currentOp", new BsonInt32(1))
         .append("active", org.bson.BsonBoolean.TRUE)
         .append("ns", new BsonDocument("$regex", new BsonString("^" + regexQuote(db) + "\\.")));
+    if (b.currentOpMinSeconds() > 0) {
+      cmd.append("secs_running", new BsonDocument("$gte", new BsonInt32(b.currentOpMinSeconds())));
+    }
     BsonDocument r = b.command(b.admin(), cmd, ctx);
     Policy policy = ctx.policy();
     List<Map<String, @Nullable Object>> rows = new ArrayList<>();

@@ -212,13 +212,23 @@ public final class MongoBackend implements Backend {
     return databaseName;
   }
 
+  int currentOpMinSeconds() {
+    return options.currentOpMinSeconds();
+  }
+
   ReadPreference readPreference() {
     return readPreference;
   }
 
+  /**
+   * What is left of the statement timeout, for {@code maxTimeMS}. The deadline comes from the data
+   * source's (injectable) clock; when it does not look like wall time (a fixed test clock), the
+   * whole timeout is used.
+   */
   static long remainingMillis(ExecutionContext ctx) {
+    long timeout = Math.max(1, ctx.timeout().toMillis());
     long ms = Duration.between(Instant.now(), ctx.deadline()).toMillis();
-    return Math.max(1, ms);
+    return ms <= 0 || ms > timeout ? timeout : ms;
   }
 
   private MongoCollection<BsonValues.Row> collection(String name, BsonValues codec) {
