@@ -2,6 +2,7 @@ package ai.causeflow.dbaccess.mongo;
 
 import ai.causeflow.dbaccess.core.DataSourceSettings;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
+import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import ai.causeflow.dbaccess.mongo.testing.MongoTestServer;
 import ai.causeflow.dbaccess.testkit.ReadOnlyDataSourceContract;
 import com.mongodb.ConnectionString;
@@ -128,5 +129,15 @@ class MongoContractIT extends ReadOnlyDataSourceContract {
   @Override
   protected boolean supportsExplain() {
     return !SERVER.inProcess();
+  }
+
+  @Override
+  protected QueryPlan.ColumnScope columnScope() {
+    return QueryPlan.ColumnScope.DOCUMENTS;
+  }
+
+  @Override
+  protected String queryWithLiteral(String literal) {
+    return "{\"find\": \"items\", \"filter\": {\"name\": \"" + literal + "\"}}";
   }
 }

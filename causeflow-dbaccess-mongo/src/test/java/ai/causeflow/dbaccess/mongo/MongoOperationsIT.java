@@ -61,8 +61,8 @@ class MongoOperationsIT {
     assertThat(r.rows()).extracting(row -> row.get("name"))
         .containsExactly("customers", "orders");
     List<TableInfo> infos = ds.tableInfos();
-    assertThat(infos).extracting(TableInfo::qualifiedName)
-        .containsExactly(dbName + ".customers", dbName + ".orders");
+    // collections are named as the policy names them: no database prefix
+    assertThat(infos).extracting(TableInfo::qualifiedName).containsExactly("customers", "orders");
     assertThat(infos.get(1).estimatedRows()).isEqualTo(40L);
     assertThat(infos.get(1).kind()).isEqualTo("collection");
   }
@@ -72,7 +72,7 @@ class MongoOperationsIT {
     QueryResult r = ds.describeTable("customers");
     assertThat(r.rows().get(0).get("sample_size")).isEqualTo(10);
     TableDescription d = ds.tableDescription("customers");
-    assertThat(d.schema()).isEqualTo(dbName);
+    assertThat(d.qualifiedName()).isEqualTo("customers");
     assertThat(d.kind()).isEqualTo("collection");
     assertThat(d.estimatedRows()).isEqualTo(20L);
     assertThat(d.primaryKey()).containsExactly("_id");

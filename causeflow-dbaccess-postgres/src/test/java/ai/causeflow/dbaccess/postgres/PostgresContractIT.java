@@ -68,6 +68,11 @@ class PostgresContractIT extends ReadOnlyDataSourceContract {
   }
 
   @Override
+  protected String queryWithLiteral(String literal) {
+    return "SELECT id, name, email, note FROM items WHERE name = '" + literal + "'";
+  }
+
+  @Override
   protected String selectSecrets() {
     return "SELECT * FROM secrets";
   }

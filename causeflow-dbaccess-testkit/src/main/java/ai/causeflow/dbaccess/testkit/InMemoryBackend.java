@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * understands a tiny, fail-closed statement language; anything else is {@code QUERY_BLOCKED}:
  *
  * <ul>
- *   <li>{@code SELECT * FROM <table>} and {@code SELECT * FROM <table> WHERE <column> = $1}
+ *   <li>{@code SELECT * FROM <table>}, {@code SELECT * FROM <table> WHERE <column> = $1} and
+ *       {@code ... WHERE <column> = 'text'}
  *   <li>{@code SELECT SLEEP(<ms>)}: blocks until the time passes or the request is cancelled
  *   <li>{@code SELECT FAIL(<anything>)}: fails at "the database" with QUERY_FAILED (driver code
  *       {@code FAKE1}); the text is never copied into the error
@@ -58,7 +59,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryBackend implements Backend {
   private static final Pattern SELECT = Pattern.compile(
-      "\\s*SELECT\\s+\\*\\s+FROM\\s+([A-Za-z0-9_.]+)(?:\\s+WHERE\\s+([A-Za-z0-9_]+)\\s*=\\s*\\$1)?\\s*;?\\s*",
+      "\\s*SELECT\\s+\\*\\s+FROM\\s+([A-Za-z0-9_.]+)(?:\\s+WHERE\\s+([A-Za-z0-9_]+)\\s*=\\s*"
+          + "(?:\\$1|'([^']*)'))?\\s*;?\\s*",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern SLEEP =
       Pattern.compile("\\s*SELECT\\s+SLEEP\\((\\d{1,7})\\)\\s*", Pattern.CASE_INSENSITIVE);
@@ -135,23 +137,23 @@ public final class InMemoryBackend implements Backend {
     String op = request.operation().name();
     switch (op) {
       case "list_tables" -> {
-        return new Plan(request, Kind.LIST, null, null, 0, Set.of());
+        return new Plan(request, Kind.LIST, null, null, null, 0, Set.of());
       }
       case "describe_table" -> {
         Table t = requireTable(request.statement().trim());
         policy.checkTable(t.name);
-        return new Plan(request, Kind.DESCRIBE, t, null, 0, Set.of(t.name));
+        return new Plan(request, Kind.DESCRIBE, t, null, null, 0, Set.of(t.name));
       }
       case "query", "explain" -> {
         String s = request.statement();
         Matcher sleep = SLEEP.matcher(s);
         if (sleep.matches()) {
           return new Plan(request, op.equals("explain") ? Kind.EXPLAIN : Kind.SLEEP, null, null,
-              Long.parseLong(sleep.group(1)), Set.of());
+              null, Long.parseLong(sleep.group(1)), Set.of());
         }
         if (FAIL.matcher(s).matches()) {
-          return new Plan(request, op.equals("explain") ? Kind.EXPLAIN : Kind.FAIL, null, null, 0,
-              Set.of());
+          return new Plan(request, op.equals("explain") ? Kind.EXPLAIN : Kind.FAIL, null, null,
+              null, 0, Set.of());
         }
         Matcher m = SELECT.matcher(s);
         if (!m.matches()) {
@@ -168,19 +170,25 @@ public final class InMemoryBackend implements Backend {
           policy.checkColumn(t.name + "." + c.name()); // SELECT * reads every column
         }
         String where = m.group(2);
+        String literal = m.group(3);
         if (where != null) {
           if (t.columns.stream().noneMatch(c -> c.name().equalsIgnoreCase(where))) {
             throw new DbAccessException(ErrorCode.QUERY_FAILED, "column does not exist",
                 "FAKE42703");
           }
-          if (request.parameters().size() != 1) {
+          if (literal != null) {
+            if (!request.parameters().isEmpty()) {
+              throw new DbAccessException(ErrorCode.INVALID_PARAMS,
+                  "parameters: the statement takes none");
+            }
+          } else if (request.parameters().size() != 1) {
             throw new DbAccessException(ErrorCode.INVALID_PARAMS,
                 "parameters: the statement needs exactly 1 value, got "
                     + request.parameters().size());
           }
         }
-        return new Plan(request, op.equals("explain") ? Kind.EXPLAIN : Kind.SELECT, t, where, 0,
-            Set.of(t.name));
+        return new Plan(request, op.equals("explain") ? Kind.EXPLAIN : Kind.SELECT, t, where,
+            literal, 0, Set.of(t.name));
       }
       default -> throw new DbAccessException(ErrorCode.OPERATION_NOT_ALLOWED,
           "operation '" + op + "' is not supported");
@@ -255,7 +263,8 @@ public final class InMemoryBackend implements Backend {
     if (plan.whereColumn == null) {
       return plan.table.rows;
     }
-    Object wanted = plan.request().parameters().get(0);
+    Object wanted = plan.literal() != null ? plan.literal()
+        : plan.request().parameters().get(0);
     List<Map<String, @Nullable Object>> out = new ArrayList<>();
     for (Map<String, @Nullable Object> row : plan.table.rows) {
       Object v = row.get(plan.whereColumn);
@@ -336,7 +345,8 @@ public final class InMemoryBackend implements Backend {
   private enum Kind { SELECT, SLEEP, FAIL, EXPLAIN, LIST, DESCRIBE }
 
   private record Plan(QueryRequest request, Kind kind, @Nullable Table table,
-      @Nullable String whereColumn, long sleepMs, Set<String> tables) implements QueryPlan {}
+      @Nullable String whereColumn, @Nullable String literal, long sleepMs, Set<String> tables)
+      implements QueryPlan {}
 
   private record Table(String name, List<Column> columns, List<Map<String, @Nullable Object>> rows) {}
 

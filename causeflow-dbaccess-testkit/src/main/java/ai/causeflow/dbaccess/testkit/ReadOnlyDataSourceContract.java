@@ -13,10 +13,15 @@ import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
+import ai.causeflow.dbaccess.core.TableDescription;
+import ai.causeflow.dbaccess.core.TableInfo;
+import ai.causeflow.dbaccess.core.ValueJson;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.audit.JsonLinesAuditSink;
+import ai.causeflow.dbaccess.core.spi.QueryPlan;
+import ai.causeflow.dbaccess.core.spi.ValueModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,10 +99,30 @@ public abstract class ReadOnlyDataSourceContract {
 
   /**
    * Whether the server answers {@code explain} (the in-process MongoDB test server does not); when
-   * false, {@code explainDoesNotReturnData} is skipped, not passed.
+   * false, {@code explainDoesNotReturnData} is skipped, not passed, and explain is left out of the
+   * value-model check.
    */
   protected boolean supportsExplain() {
     return true;
+  }
+
+  /**
+   * How this backend's query plans let the pipeline apply {@code blockedColumns}:
+   * {@link QueryPlan.ColumnScope#DECLARED} (the default: a query reading a blocked column is
+   * refused with {@code COLUMN_NOT_ALLOWED}) or {@link QueryPlan.ColumnScope#DOCUMENTS} (the
+   * blocked field is removed from every row).
+   */
+  protected QueryPlan.ColumnScope columnScope() {
+    return QueryPlan.ColumnScope.DECLARED;
+  }
+
+  /**
+   * A query whose text holds {@code literal} as a value (SQL: {@code ... WHERE name = 'literal'};
+   * MongoDB: {@code {"find": "items", "filter": {"name": "literal"}}}), for the redaction test;
+   * null if the backend has no statement text.
+   */
+  protected @Nullable String queryWithLiteral(String literal) {
+    return null;
   }
 
   /** The codes a refused write may carry for this backend. */
@@ -210,6 +235,16 @@ public abstract class ReadOnlyDataSourceContract {
   void honoursBlockedColumns() {
     Policy p = Policy.builder().blockedColumns(List.of(itemsTable() + ".email")).build();
     try (ReadOnlyDataSource ds = createDataSource(settings(p))) {
+      if (columnScope() == QueryPlan.ColumnScope.DOCUMENTS) {
+        // documents: the blocked field is removed from every row, the rest is returned
+        QueryResult r = query(ds, selectAllItems(), null);
+        assertThat(r.rowCount()).isEqualTo(ContractDataset.ITEM_COUNT);
+        assertThat(r.rows()).allSatisfy(row -> assertThat(row).doesNotContainKey("email")
+            .containsKey("name"));
+        assertThat(ValueJson.toJson(r.rows())).doesNotContain(ContractDataset.email(1));
+        assertThat(r.columns()).extracting(c -> c.name()).doesNotContain("email");
+        return;
+      }
       DbAccessException e = catchThrowableOfType(DbAccessException.class,
           () -> query(ds, selectAllItems(), null));
       assertThat(e.code()).isEqualTo(ErrorCode.COLUMN_NOT_ALLOWED);
@@ -414,6 +449,104 @@ public abstract class ReadOnlyDataSourceContract {
     assertThatThrownBy(() -> query(ds, selectAllItems(), null))
         .extracting(e -> ((DbAccessException) e).code())
         .isEqualTo(ErrorCode.CONNECTION_FAILED);
+  }
+
+  // ---- the SPI guarantees (value model, schema shape, ownership, redaction, column policy) ----
+
+  @Test
+  void everyValueOfEveryResultBelongsToTheValueModel() {
+    try (ReadOnlyDataSource ds = createDataSource(settings())) {
+      List<QueryResult> results = new java.util.ArrayList<>(List.of(query(ds, selectAllItems(),
+          null), ds.listTables(), ds.describeTable(itemsTable())));
+      if (supportsExplain()) {
+        results.add(ds.explain(selectAllItems()));
+      }
+      for (QueryResult r : results) {
+        for (Map<String, @Nullable Object> row : r.rows()) {
+          row.forEach((k, v) -> assertThat(ValueModel.isModelValue(v))
+              .as("column %s (%s)", k, v == null ? "null" : v.getClass().getName()).isTrue());
+        }
+        assertThat(ValueJson.toJson(r.rows())).startsWith("[");
+      }
+    }
+  }
+
+  @Test
+  void schemaResultsHaveTheStandardShape() {
+    Policy p = Policy.builder().blockedTables(List.of(secretsTable()))
+        .blockedColumns(List.of(itemsTable() + ".email")).build();
+    try (ReadOnlyDataSource ds = createDataSource(settings(p))) {
+      List<TableInfo> tables = ds.tableInfos();
+      assertThat(tables).extracting(TableInfo::qualifiedName).contains(itemsTable())
+          .doesNotContain(secretsTable());
+      TableInfo items = tables.stream().filter(t -> t.qualifiedName().equals(itemsTable()))
+          .findFirst().orElseThrow();
+      assertThat(items.kind()).isNotBlank();
+      TableDescription d = ds.tableDescription(itemsTable());
+      assertThat(d.qualifiedName()).isEqualTo(itemsTable());
+      assertThat(d.columns()).extracting(TableDescription.Field::name)
+          .containsAll(ContractDataset.ITEM_COLUMNS);
+      for (TableDescription.Field f : d.columns()) {
+        assertThat(f.type()).as(f.name()).isNotBlank();
+        assertThat(f.blocked()).as(f.name()).isEqualTo(f.name().equals("email"));
+        if (f.frequency() != null) {
+          assertThat(f.frequency()).isBetween(0.0, 1.0);
+        }
+      }
+      for (TableDescription.Index i : d.indexes()) {
+        assertThat(i.name()).isNotBlank();
+      }
+    }
+  }
+
+  @Test
+  void keptRowsAreReadOnlyAndStable() {
+    try (ReadOnlyDataSource ds = createDataSource(settings())) {
+      QueryResult r = query(ds, selectAllItems(), null);
+      String before = ValueJson.toJson(r.rows());
+      assertThatThrownBy(() -> r.rows().get(0).put("email", "x"))
+          .isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> r.rows().remove(0))
+          .isInstanceOf(UnsupportedOperationException.class);
+      query(ds, selectAllItems(), null); // the cursor's buffers are reused by the next request
+      assertThat(ValueJson.toJson(r.rows())).isEqualTo(before);
+      for (int i = 0; i < r.rowCount(); i++) {
+        assertThat(((Number) r.rows().get(i).get("id")).longValue()).isEqualTo(i + 1L);
+      }
+    }
+  }
+
+  @Test
+  void theAuditLogHoldsTheStatementsShapeNotItsValues() {
+    String literal = "item-07";
+    String statement = queryWithLiteral(literal);
+    Assumptions.assumeTrue(statement != null, "no statement text for this backend");
+    try (ReadOnlyDataSource ds = createDataSource(settings())) {
+      QueryResult r = query(ds, statement, null);
+      assertThat(r.rowCount()).isEqualTo(1);
+      AuditEvent ev = audit.last();
+      assertThat(ev.statement()).isNotBlank().doesNotContain(literal);
+      assertThat(new String(JsonLinesAuditSink.toJsonLine(ev), StandardCharsets.UTF_8))
+          .doesNotContain(literal);
+    }
+  }
+
+  @Test
+  void blockedColumnsApplyToDescribeAndNeverReturnTheirValues() {
+    Policy p = Policy.builder().blockedColumns(List.of("*.email")).build();
+    try (ReadOnlyDataSource ds = createDataSource(settings(p))) {
+      try {
+        QueryResult r = query(ds, selectAllItems(), null);
+        assertThat(columnScope()).isEqualTo(QueryPlan.ColumnScope.DOCUMENTS);
+        assertThat(ValueJson.toJson(r.rows())).doesNotContain("@example.com");
+      } catch (DbAccessException e) {
+        assertThat(e.code()).isEqualTo(ErrorCode.COLUMN_NOT_ALLOWED);
+        assertNoSecretsIn(e, ContractDataset.email(1));
+      }
+      assertThat(ds.tableDescription(itemsTable()).columns())
+          .filteredOn(TableDescription.Field::blocked)
+          .extracting(TableDescription.Field::name).containsExactly("email");
+    }
   }
 
   private static String tableNameOf(String qualified) {

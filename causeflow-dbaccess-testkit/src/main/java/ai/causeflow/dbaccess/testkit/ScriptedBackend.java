@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * rows: the tool for proving what the core pipeline enforces by itself, whatever a backend does
  * or forgets (column policy, the value model, row ownership). It declares the plan's tables,
  * columns and {@link QueryPlan.ColumnScope} as told, and can hand every row over in one reused
- * array, as a careless cursor over a driver buffer would.
+ * array or map, as a careless cursor over a driver buffer would.
  *
  * <pre>{@code
  * ScriptedBackend docs = ScriptedBackend.builder()
@@ -48,6 +48,7 @@ public final class ScriptedBackend implements Backend {
   private final List<Column> columns;
   private final List<Map<String, @Nullable Object>> rows;
   private final boolean reuseOneArray;
+  private final boolean reuseOneMap;
   private final AtomicInteger openCalls = new AtomicInteger();
   private final AtomicInteger rowsYielded = new AtomicInteger();
 
@@ -58,6 +59,7 @@ public final class ScriptedBackend implements Backend {
     this.columns = List.copyOf(b.columns);
     this.rows = List.copyOf(b.rows);
     this.reuseOneArray = b.reuseOneArray;
+    this.reuseOneMap = b.reuseOneMap;
   }
 
   public static Builder builder() {
@@ -95,6 +97,7 @@ public final class ScriptedBackend implements Backend {
     openCalls.incrementAndGet();
     RowShape shape = RowShape.of(columns.stream().map(Column::name).toList());
     Object[] reused = new Object[shape.size()];
+    Map<String, @Nullable Object> reusedMap = new LinkedHashMap<>();
     return new RowCursor() {
       private int next;
 
@@ -110,6 +113,11 @@ public final class ScriptedBackend implements Backend {
         }
         Map<String, @Nullable Object> source = rows.get(next++);
         rowsYielded.incrementAndGet();
+        if (reuseOneMap) {
+          reusedMap.clear();
+          reusedMap.putAll(source);
+          return reusedMap; // the same map every time: the RowCursor contract broken
+        }
         if (!reuseOneArray) {
           Map<String, @Nullable Object> row = new LinkedHashMap<>();
           for (Column c : columns) {
@@ -155,6 +163,7 @@ public final class ScriptedBackend implements Backend {
     private List<Column> columns = List.of();
     private final List<Map<String, @Nullable Object>> rows = new ArrayList<>();
     private boolean reuseOneArray;
+    private boolean reuseOneMap;
 
     private Builder() {}
 
@@ -191,6 +200,12 @@ public final class ScriptedBackend implements Backend {
     /** Hands every row over in one array that it overwrites for the next row. */
     public Builder reuseOneArray(boolean v) {
       reuseOneArray = v;
+      return this;
+    }
+
+    /** Hands every row over in one map that it clears and refills for the next row. */
+    public Builder reuseOneMap(boolean v) {
+      reuseOneMap = v;
       return this;
     }
 

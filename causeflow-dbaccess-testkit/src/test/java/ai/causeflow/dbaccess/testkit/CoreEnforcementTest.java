@@ -14,6 +14,7 @@ import ai.causeflow.dbaccess.core.ReadOnlyDataSource;
 import ai.causeflow.dbaccess.core.ValueJson;
 import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
+import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.core.masking.MaskingStage;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import java.time.Instant;
@@ -178,6 +179,48 @@ class CoreEnforcementTest {
       assertThat(ValueJson.toJson(r.rows().get(0))).isEqualTo("{\"id\":\"" + id + "\","
           + "\"at\":\"2024-02-29T11:14:15Z\",\"big\":\"1152921504606846976\",\"bin\":\"AQID\","
           + "\"ss\":[\"x\",\"y\"]}");
+    }
+  }
+
+  /**
+   * A cursor that hands every row over in the same array or map (the contract broken) and a
+   * dataset where most rows are clean, so that masking keeps them as they are: the pipeline owns
+   * what it keeps, so no kept row, masked or not, changes when the next row is read. 3,000 rows:
+   * the rows past the first 1,024 are masked on a second thread while the next ones are fetched.
+   */
+  @Test
+  void aCursorThatReusesOneArrayCannotAlterAKeptRow() {
+    for (MaskingStage masking : List.of(new TestMasking(), Masking.defaults(),
+        MaskingStage.none())) {
+      for (boolean array : List.of(true, false)) {
+        assertEveryKeptRowIsItsOwn(masking, ScriptedBackend.builder().reuseOneArray(array)
+            .reuseOneMap(!array));
+      }
+    }
+  }
+
+  private void assertEveryKeptRowIsItsOwn(MaskingStage masking, ScriptedBackend.Builder b) {
+    b.columns(List.of(new Column("id", "int8"), new Column("note", "text")));
+    for (int i = 0; i < 3_000; i++) {
+      b.row(Map.of("id", (long) i, "note", i % 7 == 0 ? "mail user" + i + "@example.com"
+          : "clean note " + i));
+    }
+    try (ReadOnlyDataSource ds = ReadOnlyDataSource.of(b.build(), DataSourceSettings
+        .builder("reuse").policy(Policy.builder().maxRowsPerQuery(5_000).build())
+        .masking(masking).auditSink(audit).build())) {
+      QueryResult r = query(ds);
+      assertThat(r.rowCount()).isEqualTo(3_000);
+      for (int i = 0; i < 3_000; i++) {
+        Map<String, @Nullable Object> row = r.rows().get(i);
+        assertThat(row.get("id")).as("row %d under %s", i, masking).isEqualTo((long) i);
+        if (i % 7 != 0) {
+          assertThat(row.get("note")).isEqualTo("clean note " + i);
+        } else if (!masking.enabled()) {
+          assertThat(row.get("note")).isEqualTo("mail user" + i + "@example.com");
+        } else {
+          assertThat((String) row.get("note")).doesNotContain("user" + i + "@");
+        }
+      }
     }
   }
 }

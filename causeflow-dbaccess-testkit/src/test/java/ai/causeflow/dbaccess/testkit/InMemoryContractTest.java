@@ -44,6 +44,11 @@ class InMemoryContractTest extends ReadOnlyDataSourceContract {
   }
 
   @Override
+  protected String queryWithLiteral(String literal) {
+    return "SELECT * FROM public.items WHERE name = '" + literal + "'";
+  }
+
+  @Override
   protected String selectSecrets() {
     return "SELECT * FROM public.secrets";
   }

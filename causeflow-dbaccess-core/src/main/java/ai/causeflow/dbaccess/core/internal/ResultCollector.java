@@ -113,6 +113,7 @@ public final class ResultCollector {
    * @return false when the byte cap has been reached (known so far): stop reading
    */
   public boolean accept(Map<String, @Nullable Object> raw) {
+    raw = owned(raw);
     Lane l = lane;
     if (l == null) {
       if (rows.size() >= OVERLAP_AFTER_ROWS && !executorOff && !bytesCapped) {
@@ -251,6 +252,20 @@ public final class ResultCollector {
     }
     rows.add(FrozenRows.readOnly(masked));
     return true;
+  }
+
+  /**
+   * A row the pipeline owns from the hand-over, whatever the cursor does next: a
+   * {@link ShapedRow} owns a copy of its array already ({@link ai.causeflow.dbaccess.core.spi.RowShape#row});
+   * any other map is copied here, on the fetching thread, before the cursor is asked for the next
+   * row. Without it a cursor that refills one map or array would alter rows already kept (masking
+   * keeps a row it does not change as it is) or rows still waiting for the lane.
+   */
+  static Map<String, @Nullable Object> owned(Map<String, @Nullable Object> raw) {
+    if (raw instanceof ShapedRow) {
+      return raw;
+    }
+    return new java.util.LinkedHashMap<>(raw);
   }
 
   /** The row with its lazy values converted (see {@link LazyValue}). */

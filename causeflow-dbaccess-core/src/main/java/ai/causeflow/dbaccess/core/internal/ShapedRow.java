@@ -21,7 +21,10 @@ public final class ShapedRow extends AbstractMap<String, @Nullable Object> {
   private final RowShape shape;
   private final @Nullable Object[] values;
 
-  /** Use {@link RowShape#row}. */
+  /**
+   * A row that takes {@code values} over without copying: only for an array nobody else holds
+   * (masking's copy of a row it changed). Backends use {@link RowShape#row}, which copies.
+   */
   public ShapedRow(RowShape shape, @Nullable Object[] values) {
     this.shape = shape;
     this.values = values;

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The column names of one result, shared by all of its rows. A row made with {@link #row} is a
  * compact, read-only, insertion-ordered map: one array of values and a pointer to this shape, where
- * a {@link java.util.LinkedHashMap} would need a table and an entry object per column. The
- * pipeline keeps such rows as they are (no wrapper, no copy), and masking copies only the array of
+ * a {@link java.util.LinkedHashMap} would need a table and an entry object per column. The row owns
+ * a copy of the array it was given (so a cursor may fill one array for every row); the pipeline
+ * keeps such rows as they are (no wrapper, no further copy), and masking copies only the array of
  * a row it changes.
  *
  * <pre>{@code
@@ -19,8 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Map<String, Object> row = shape.row(new Object[] {42L, "ana@example.com"});   // per row
  * }</pre>
  *
- * <p>Thread-safety: immutable; rows are immutable once made, provided the caller does not touch
- * the array it handed over.
+ * <p>Thread-safety: immutable; rows are immutable once made (they own their array).
  */
 public final class RowShape {
   private final String[] names;
@@ -62,8 +62,8 @@ public final class RowShape {
   }
 
   /**
-   * A row over {@code values}, which the row takes over: the caller must not change the array
-   * afterwards.
+   * A row over a copy of {@code values}: the caller may fill the same array again for the next
+   * row. (Nested lists, maps and byte arrays are not copied: the cursor must not change them.)
    *
    * @throws IllegalArgumentException if the array's length is not {@link #size()}
    */
@@ -72,7 +72,7 @@ public final class RowShape {
       throw new IllegalArgumentException("expected " + names.length + " values, got "
           + values.length);
     }
-    return new ShapedRow(this, values);
+    return new ShapedRow(this, values.clone());
   }
 
   /** Position of {@code key}, or -1. */

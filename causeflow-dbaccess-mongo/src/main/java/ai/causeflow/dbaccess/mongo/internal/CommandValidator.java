@@ -441,9 +441,11 @@ public final class CommandValidator {
   // ---- projection, sort, hint, collation ----
 
   /**
-   * A {@code find} or {@code $project} projection. Inclusions keep data at its place; when the
-   * documents will be moved ({@code moved}: a {@code $facet} branch, a {@code $lookup} result),
-   * an inclusion is checked like a reference that renames. Returns whether it is inclusion-only.
+   * A {@code find} or {@code $project} projection. Inclusions keep data at its place, where every
+   * blocked field is removed from the returned documents; when the documents will be moved
+   * ({@code moved}: a {@code $facet} branch, a {@code $lookup} or {@code $unionWith} result), an
+   * inclusion is checked like a reference that renames. Computed fields are expressions. Returns
+   * whether it is inclusion-only.
    */
   private boolean projection(BsonDocument proj, Scope scope, String prefix, boolean find,
       boolean moved, String where) {
@@ -461,7 +463,11 @@ public final class CommandValidator {
         boolean include = v.isBoolean() ? v.asBoolean().getValue()
             : v.asNumber().doubleValue() != 0;
         if (include) {
-          rules.check(scope.collection(), p, moved);
+          // In place, an included blocked field is removed from every row (decoder and
+          // pipeline); moved under another name, it would not be: refused there.
+          if (moved) {
+            rules.check(scope.collection(), p, true);
+          }
           if (!p.equals("_id")) {
             inclusion = true;
           }

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class MongoErrors {
   /** Codes a server answers when it lacks a command or stage (mongo-java-server, old servers). */
-  static final Set<Integer> UNSUPPORTED = Set.of(59, 40324, 115, 303);
+  static final Set<Integer> UNSUPPORTED = Set.of(59, 40324, 115);
 
   private MongoErrors() {}
 

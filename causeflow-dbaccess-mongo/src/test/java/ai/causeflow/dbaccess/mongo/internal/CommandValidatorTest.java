@@ -37,6 +37,7 @@ class CommandValidatorTest {
           + " 'skip': 2, 'hint': {'status': 1}, 'collation': {'locale': 'en', 'strength': 2}}",
       "{'find': 'customers', 'projection': {'profile.city': 1, 'name': 1}}",
       "{'find': 'customers', 'projection': {'password': 0}}",
+      "{'find': 'customers', 'projection': {'password': 1, 'profile': 1}}",
       "{'find': 'customers', 'filter': {'$or': [{'name': {'$regex': '^a', '$options': 'i'}},"
           + " {'tags': {'$all': ['x']}}], 'addresses': {'$elemMatch': {'street': {'$exists':"
           + " true}}}}}",

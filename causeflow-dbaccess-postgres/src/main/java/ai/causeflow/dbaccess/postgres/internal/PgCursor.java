@@ -44,6 +44,8 @@ final class PgCursor implements RowCursor {
   private final RowShape shape;
   private final PgValues.Reader[] readers;
   private final @Nullable RowHook hook;
+  /** Filled for every row: {@link RowShape#row} copies it, so the pipeline owns each row. */
+  private final @Nullable Object[] values;
   private boolean closed;
 
   private PgCursor(PgSession session, Statement statement, ResultSet rs,
@@ -54,6 +56,7 @@ final class PgCursor implements RowCursor {
     this.columns = columns;
     this.shape = shape;
     this.readers = readers;
+    this.values = new Object[readers.length];
     this.hook = hook;
   }
 
@@ -153,7 +156,6 @@ final class PgCursor implements RowCursor {
   public @Nullable Map<String, @Nullable Object> next() {
     try {
       while (rs.next()) {
-        @Nullable Object[] values = new Object[readers.length];
         for (int i = 0; i < readers.length; i++) {
           values[i] = readers[i].read(rs, i + 1);
         }

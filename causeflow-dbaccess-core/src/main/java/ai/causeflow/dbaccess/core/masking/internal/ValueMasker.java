@@ -106,7 +106,7 @@ public final class ValueMasker {
       return row;
     }
     if (!dropped) {
-      return shape.row(out);
+      return new ShapedRow(shape, out); // out is masking's own copy: no second copy
     }
     Map<String, @Nullable Object> kept = new LinkedHashMap<>(row.size() * 2);
     for (int i = 0; i < out.length; i++) {
