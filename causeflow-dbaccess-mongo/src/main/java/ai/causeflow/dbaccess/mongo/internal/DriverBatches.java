@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * A driver cursor as {@link DocumentCursor.Batches}: opening it runs the command; each call
  * drains what the driver holds of the current batch (a round trip only when it is empty).
  *
- * <p>Thread-safety: called by one fetch thread at a time (see {@link DocumentCursor}).
+ * <p>Thread-safety: {@link #next()} is called by one fetch thread at a time (see
+ * {@link DocumentCursor}); {@link #close()} may race with another close, never with a
+ * {@code next()} in flight.
  */
 final class DriverBatches implements DocumentCursor.Batches {
   private final Supplier<MongoCursor<BsonValues.Row>> opener;
@@ -26,13 +28,22 @@ final class DriverBatches implements DocumentCursor.Batches {
 
   @Override
   public @Nullable List<Map<String, @Nullable Object>> next() {
-    if (closed) {
-      return null;
+    MongoCursor<BsonValues.Row> c;
+    synchronized (this) {
+      if (closed) {
+        return null;
+      }
+      c = cursor;
     }
-    MongoCursor<BsonValues.Row> c = cursor;
     if (c == null) {
-      c = opener.get();
-      cursor = c;
+      c = opener.get(); // runs the command; not under the lock (close must not wait for it)
+      synchronized (this) {
+        if (closed) {
+          c.close();
+          return null;
+        }
+        cursor = c;
+      }
     }
     if (!c.hasNext()) {
       return null;
@@ -45,7 +56,7 @@ final class DriverBatches implements DocumentCursor.Batches {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
