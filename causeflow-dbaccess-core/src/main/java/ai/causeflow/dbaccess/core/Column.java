@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.core;
 
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -20,32 +21,25 @@ import org.jspecify.annotations.Nullable;
  * @param type the database's type name ({@code int4}, {@code jsonb}, {@code string}...)
  * @param sourceTable {@code schema.table} (or collection) the column comes from, or null if it is
  *     computed or unknown
- * @param sourceColumn the column's name in {@code sourceTable} when the backend knows it and it
- *     differs from {@code name} (an alias: {@code SELECT email AS e}); null means {@code name}
+ * @param sources the source columns ({@code schema.table.column}) the value is read or derived
+ *     from, where the backend knows them: a plain reference under an alias ({@code ssn AS x}), an
+ *     expression, an aggregate or a JSON/row wrapper around ruled columns. Masking column rules
+ *     match these too, so a rule follows the data, not the output label. Empty when unknown.
  */
 public record Column(String name, String type, @Nullable String sourceTable,
-    @Nullable String sourceColumn) {
+    List<String> sources) {
   public Column {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
+    sources = sources == null ? List.of() : List.copyOf(sources);
   }
 
   public Column(String name, String type) {
-    this(name, type, null, null);
+    this(name, type, null, List.of());
   }
 
-  /** A column read from {@code sourceTable} under its own name. */
   public Column(String name, String type, @Nullable String sourceTable) {
-    this(name, type, sourceTable, null);
-  }
-
-  /**
-   * {@code sourceTable.sourceColumn} (the column as column policy names it), or null when the
-   * source table is unknown.
-   */
-  public @Nullable String sourceQualifiedName() {
-    return sourceTable == null ? null
-        : sourceTable + "." + (sourceColumn == null ? name : sourceColumn);
+    this(name, type, sourceTable, List.of());
   }
 
   /** {@code sourceTable.name} when the source is known, otherwise just the name. */

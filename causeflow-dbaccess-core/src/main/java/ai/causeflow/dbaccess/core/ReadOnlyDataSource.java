@@ -313,8 +313,7 @@ public abstract class ReadOnlyDataSource implements AutoCloseable {
         }
       } else {
         for (ai.causeflow.dbaccess.core.Column c : columns) {
-          String source = c.sourceQualifiedName();
-          if (source != null) {
+          for (String source : c.sources()) {
             settings.policy().checkColumn(source); // before any row is read
           }
         }

@@ -76,6 +76,19 @@ public record TableInfo(@Nullable String schema, String name, String kind,
     return new TableInfo(schema, name, kind, SchemaValues.whole(row.get("estimated_rows")));
   }
 
+  /**
+   * 16 hex digits over the sorted {@code qualifiedName:kind} lines of {@code tables}: changes when
+   * the set of tables (or a kind) changes, whatever the order they were listed in. The relay's
+   * {@code describe_resource} fingerprint.
+   */
+  public static String fingerprint(List<TableInfo> tables) {
+    java.util.TreeSet<String> lines = new java.util.TreeSet<>();
+    for (TableInfo t : tables) {
+      lines.add(t.qualifiedName() + ":" + t.kind());
+    }
+    return ai.causeflow.dbaccess.core.internal.Statements.fingerprint(String.join("\n", lines));
+  }
+
   /** The tables of a {@code list_tables} result; rows without a name are skipped. */
   public static List<TableInfo> listFrom(QueryResult result) {
     List<TableInfo> out = new ArrayList<>(result.rowCount());

@@ -77,6 +77,21 @@ public final class ValueJson {
     g.writeEndObject();
   }
 
+  /**
+   * The UTF-8 size of what {@link #write} writes for {@code v}, computed without writing it: exact
+   * for ASCII text, an upper bound otherwise. This is what the byte cap counts.
+   *
+   * @throws DbAccessException {@link ErrorCode#INTERNAL} if it is outside the model
+   */
+  public static long size(@Nullable Object v) {
+    try {
+      return JsonSize.of(v);
+    } catch (JsonSize.OutsideModelException e) {
+      throw new DbAccessException(ErrorCode.INTERNAL, "a value outside the value model ("
+          + e.getMessage() + ")", null, e);
+    }
+  }
+
   /** The JSON text of one value (a row, a list of rows, a scalar). */
   public static String toJson(@Nullable Object v) {
     StringWriter w = new StringWriter();

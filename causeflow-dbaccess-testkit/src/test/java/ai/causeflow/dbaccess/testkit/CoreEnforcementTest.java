@@ -125,7 +125,7 @@ class CoreEnforcementTest {
     // the backend forgot to declare it; the result's columns still name their source
     ScriptedBackend b = ScriptedBackend.builder().tables(Set.of("public.users"))
         .columns(List.of(new Column("id", "int8", "public.users"),
-            new Column("h", "text", "public.users", "password_hash")))
+            new Column("h", "text", "public.users", List.of("public.users.password_hash"))))
         .row(Map.of("id", 1L, "h", "$2b$12$secrethash")).build();
     Policy p = Policy.builder().blockedColumns(List.of("public.users.password_hash")).build();
     try (ReadOnlyDataSource ds = ds(b, p)) {
@@ -136,7 +136,8 @@ class CoreEnforcementTest {
     }
     // an alias of an allowed column is not mistaken for the blocked one
     ScriptedBackend alias = ScriptedBackend.builder().tables(Set.of("public.users"))
-        .columns(List.of(new Column("password_hash", "int8", "public.users", "id")))
+        .columns(List.of(new Column("password_hash", "int8", "public.users",
+            List.of("public.users.id"))))
         .row(Map.of("password_hash", 1L)).build();
     try (ReadOnlyDataSource ds = ds(alias, p)) {
       assertThat(query(ds).rowCount()).isEqualTo(1);

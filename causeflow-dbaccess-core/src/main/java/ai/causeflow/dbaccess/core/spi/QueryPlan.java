@@ -16,8 +16,8 @@ import java.util.Set;
  *   <li>{@link ColumnScope#DECLARED} (the default, for SQL): {@link #columns()} names every column
  *       the plan reads that the backend could attribute to a table; the pipeline refuses the plan
  *       with {@code COLUMN_NOT_ALLOWED} if one is blocked, and refuses the result before any row
- *       is kept if a result {@link ai.causeflow.dbaccess.core.Column} whose
- *       {@link ai.causeflow.dbaccess.core.Column#sourceTable()} is known is blocked.
+ *       is read if a result {@link ai.causeflow.dbaccess.core.Column}'s
+ *       {@link ai.causeflow.dbaccess.core.Column#sources() sources} name a blocked column.
  *   <li>{@link ColumnScope#DOCUMENTS} (MongoDB, DynamoDB): fields cannot be known in advance; the
  *       pipeline removes every blocked field from every row, nested paths included
  *       ({@code customers.profile.ssn}, sub-documents inside arrays), before masking.
@@ -66,7 +66,7 @@ public interface QueryPlan {
   enum ColumnScope {
     /**
      * The plan's columns are named by {@link QueryPlan#columns()} and the result's
-     * {@link RowCursor#columns()} carry their source tables: blocked ones are refused.
+     * {@link RowCursor#columns()} carry their source columns: blocked ones are refused.
      */
     DECLARED,
     /**

@@ -1,6 +1,5 @@
 package ai.causeflow.dbaccess.core.spi;
 
-import ai.causeflow.dbaccess.core.internal.Statements;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -52,9 +51,58 @@ public final class Redactors {
 
   private Redactors() {}
 
-  /** Quoted strings and numeric literals to {@code ?}, white space folded (generic SQL). */
-  public static String sql(String statement) {
-    return Statements.redactLiterals(statement);
+  /**
+   * Replaces quoted strings ({@code '...'}, {@code "..."} are kept as identifiers) and numeric
+   * literals with {@code ?}, and folds runs of white space. Generic: a backend with a real lexer
+   * does better. Unterminated quotes swallow the rest of the text (fail closed: nothing leaks).
+   */
+  public static String sql(String s) {
+    StringBuilder out = new StringBuilder(Math.min(s.length(), 4096));
+    int n = s.length();
+    boolean space = false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\'') {
+        int j = i + 1;
+        while (j < n) {
+          if (s.charAt(j) == '\'') {
+            if (j + 1 < n && s.charAt(j + 1) == '\'') {
+              j += 2;
+              continue;
+            }
+            break;
+          }
+          if (s.charAt(j) == '\\') {
+            j++;
+          }
+          j++;
+        }
+        out.append('?');
+        i = j;
+        space = false;
+      } else if (Character.isDigit(c) && (i == 0 || !isWordChar(s.charAt(i - 1)))) {
+        int j = i;
+        while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '.')) {
+          j++;
+        }
+        out.append('?');
+        i = j - 1;
+        space = false;
+      } else if (Character.isWhitespace(c)) {
+        if (!space && out.length() > 0) {
+          out.append(' ');
+        }
+        space = true;
+      } else {
+        out.append(c);
+        space = false;
+      }
+    }
+    return out.toString().strip();
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
   }
 
   /** Every scalar of a JSON document replaced by {@code "?"}; keys and structure kept. */

@@ -90,7 +90,7 @@ public final class RowShape {
   public long keyJsonSize(int i) {
     long s = keySizes[i];
     if (s == 0) {
-      s = ai.causeflow.dbaccess.core.internal.JsonSize.of(names[i]) + 2;
+      s = ai.causeflow.dbaccess.core.ValueJson.size(names[i]) + 2;
       keySizes[i] = s; // benign race: every thread computes the same value
     }
     return s;

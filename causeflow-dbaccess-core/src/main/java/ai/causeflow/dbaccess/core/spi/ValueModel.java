@@ -1,6 +1,7 @@
 package ai.causeflow.dbaccess.core.spi;
 
-import ai.causeflow.dbaccess.core.internal.JsonSize;
+import ai.causeflow.dbaccess.core.DbAccessException;
+import ai.causeflow.dbaccess.core.ValueJson;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,9 +69,9 @@ public final class ValueModel {
   /** Whether {@code value} (and everything nested in it) belongs to the model. */
   public static boolean isModelValue(@Nullable Object value) {
     try {
-      JsonSize.of(value);
+      ValueJson.size(value);
       return true;
-    } catch (JsonSize.OutsideModelException e) {
+    } catch (DbAccessException e) {
       return false;
     }
   }

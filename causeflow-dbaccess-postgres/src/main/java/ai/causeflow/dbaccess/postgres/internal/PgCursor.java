@@ -95,13 +95,11 @@ final class PgCursor implements RowCursor {
       for (int i = 0; i < n; i++) {
         String type = PgValues.canonicalType(md.getColumnTypeName(i + 1));
         String source = null;
-        String sourceColumn = null;
         if (pg != null) {
           String table = pg.getBaseTableName(i + 1);
           if (table != null && !table.isEmpty()) {
             source = pg.getBaseSchemaName(i + 1) + "." + table;
             String base = pg.getBaseColumnName(i + 1);
-            sourceColumn = base == null || base.isEmpty() ? null : base;
             // Defence in depth: whatever the validator concluded, a blocked column that reaches
             // the result set is refused before its first value is read.
             if (columnPolicy != null && base != null && !base.isEmpty()) {
@@ -109,7 +107,7 @@ final class PgCursor implements RowCursor {
             }
           }
         }
-        columns.add(new Column(names[i], type, source, sourceColumn));
+        columns.add(new Column(names[i], type, source));
         readers[i] = PgValues.readerFor(type);
       }
       return new PgCursor(session, ps, rs, List.copyOf(columns), RowShape.of(List.of(names)),

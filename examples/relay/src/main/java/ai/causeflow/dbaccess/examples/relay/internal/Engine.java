@@ -13,7 +13,6 @@ import ai.causeflow.dbaccess.core.audit.AuditEvent;
 import ai.causeflow.dbaccess.core.audit.AuditOutcome;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.examples.relay.LimitsConfig;
-import ai.causeflow.dbaccess.core.internal.Statements;
 import ai.causeflow.dbaccess.examples.relay.RelayOptions;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -804,13 +803,9 @@ public final class Engine implements AutoCloseable {
     g.writeEndObject();
   }
 
-  /** 16 hex digits over the sorted {@code schema.name:kind} list: changes when the schema does. */
+  /** The schema fingerprint: changes when the tables do ({@link TableInfo#fingerprint}). */
   private static String fingerprint(List<TableInfo> tables) {
-    TreeSet<String> lines = new TreeSet<>();
-    for (TableInfo t : tables) {
-      lines.add(t.qualifiedName() + ":" + t.kind());
-    }
-    return Statements.fingerprint(String.join("\n", lines));
+    return TableInfo.fingerprint(tables);
   }
 
   // ---------------------------------------------------------------- param validation
