@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.mongo.internal;
 
+import ai.causeflow.dbaccess.core.spi.RowShape;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,10 @@ public final class BsonValues implements Codec<BsonValues.Row> {
   private final Map<String, String> types = new LinkedHashMap<>();
   private boolean recordTypes = true;
   private long stripped;
+  private static final int MAX_SHAPES = 64;
+  private final Map<List<String>, @Nullable RowShape> shapes = new java.util.HashMap<>();
+  private @Nullable List<String> lastNames;
+  private @Nullable RowShape lastShape;
 
   public BsonValues(FieldRules rules, String collection) {
     this.rules = rules;
@@ -50,7 +55,65 @@ public final class BsonValues implements Codec<BsonValues.Row> {
 
   @Override
   public Row decode(BsonReader reader, DecoderContext context) {
-    return new Row(document(reader, strip ? "" : null, true));
+    return new Row(top(reader));
+  }
+
+  /**
+   * A top-level document as a compact {@link RowShape} row (the pipeline keeps those without
+   * copying them into a new map); documents with the same fields in the same order share a shape.
+   */
+  private Map<String, @Nullable Object> top(BsonReader r) {
+    String prefix = strip ? "" : null;
+    r.readStartDocument();
+    List<String> names = new ArrayList<>(16);
+    List<@Nullable Object> values = new ArrayList<>(16);
+    while (r.readBsonType() != BsonType.END_OF_DOCUMENT) {
+      String name = r.readName();
+      String p = null;
+      if (prefix != null) {
+        p = name;
+        if (rules.ruleFor(collection, p) != null) {
+          r.skipValue();
+          stripped++;
+          continue;
+        }
+      }
+      if (recordTypes) {
+        types.putIfAbsent(name, CommandParser.typeName(r.getCurrentBsonType()));
+      }
+      names.add(name);
+      values.add(value(r, p));
+    }
+    r.readEndDocument();
+    RowShape shape = shape(names);
+    if (shape == null) { // a field name repeats: a map keeps the last one, as the driver does
+      Map<String, @Nullable Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        m.put(names.get(i), values.get(i));
+      }
+      return m;
+    }
+    return shape.row(values.toArray());
+  }
+
+  private @Nullable RowShape shape(List<String> names) {
+    if (names.equals(lastNames)) {
+      return lastShape;
+    }
+    RowShape s = shapes.get(names);
+    if (s == null && !shapes.containsKey(names)) {
+      try {
+        s = RowShape.of(names);
+      } catch (IllegalArgumentException duplicate) {
+        s = null;
+      }
+      if (shapes.size() < MAX_SHAPES) {
+        shapes.put(List.copyOf(names), s);
+      }
+    }
+    lastNames = names;
+    lastShape = s;
+    return s;
   }
 
   /** The top-level field types seen so far (first type wins). */
