@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: {@link #run} is meant to be called once per process.
  */
 public final class DemoMain {
-  private static final int STEPS = 15;
+  private static final int STEPS = 17;
 
   private final PrintStream out;
   private final long t0 = System.nanoTime();
@@ -98,15 +98,17 @@ public final class DemoMain {
     step("Starting an embedded PostgreSQL 17 and seeding the checkout-outage story");
     Path work = Files.createTempDirectory("causeflow-demo");
     Path auditFile = work.resolve("audit.jsonl");
-    try (StoryDatabase db = StoryDatabase.start()) {
+    try (StoryDatabase db = StoryDatabase.start(); StoryEvents events = StoryEvents.start()) {
       detail("database 'shop': customers, 200,000 orders, payments, inventory");
       db.startOutage();
       detail("outage running: a checkout worker holds a row lock; checkouts queue behind it");
+      detail("and an in-process MongoDB holding the checkout service's event log");
 
       step("Starting the control plane (this demo) and the relay, which dials out to it");
       try (LocalControlPlane cp = new LocalControlPlane();
           JsonLinesAuditSink file = JsonLinesAuditSink.toFile(auditFile)) {
-        RelayConfig config = RelayConfig.parse(config(cp.url(), db.port()), Map.of());
+        RelayConfig config = RelayConfig.parse(config(cp.url(), db.port()),
+            Map.of("EVENTS_MONGO_URI", events.uri()));
         Relay relay = Relay.builder(config)
             .auditSink(file)
             .build();
@@ -118,6 +120,7 @@ public final class DemoMain {
               + cp.handshake.getOrDefault("X-Relay-Version", "?") + ", token sent as a bearer "
               + "header (never logged)");
           investigate(cp);
+          events(cp);
           summariseAudit(auditFile);
         } finally {
           relay.shutdown();
@@ -263,6 +266,48 @@ public final class DemoMain {
     detail("SELECT * FROM pg_authid       -> " + reason(secrets));
   }
 
+  private int retriedEvents;
+
+  private void events(LocalControlPlane cp) throws Exception {
+    step("MongoDB: the checkout event log around the outage (nested PII masked)");
+    JsonNode r = result(cp.call("execute", Map.of("resourceId", "checkout-events", "operation",
+        "query", "statement", "{\"find\": \"events\", \"filter\": {\"outcome\": {\"$ne\":"
+            + " \"ok\"}}, \"sort\": {\"at\": 1}, \"limit\": 3}")));
+    for (JsonNode e : r.get("rows")) {
+      detail("event " + e.get("_id").asText() + " at " + e.get("at").asText() + ": "
+          + e.get("outcome").asText() + ", customer " + e.get("customer").toString()
+          + ", card " + e.path("payment").path("card").asText());
+    }
+    detail("masked=" + r.get("metadata").get("masked").asBoolean() + "; customer.password was"
+        + " removed by the policy's blockedColumns before masking");
+    JsonNode agg = result(cp.call("execute", Map.of("resourceId", "checkout-events",
+        "operation", "query", "statement", "{\"aggregate\": \"events\", \"pipeline\":"
+            + " [{\"$group\": {\"_id\": \"$outcome\", \"n\": {\"$sum\": 1}}},"
+            + " {\"$sort\": {\"n\": -1}}]}")));
+    List<String> counts = new ArrayList<>();
+    for (JsonNode g : agg.get("rows")) {
+      counts.add(g.get("_id").asText() + "=" + g.get("n").asText());
+      if ("payment_retried".equals(g.get("_id").asText())) {
+        retriedEvents = g.get("n").asInt();
+      }
+    }
+    detail("outcomes: " + String.join(", ", counts));
+
+    step("MongoDB: a $merge hidden in a $facet (a write through a 'read'): refused");
+    JsonNode merge = cp.call("execute", Map.of("resourceId", "checkout-events", "operation",
+        "query", "statement", "{\"aggregate\": \"events\", \"pipeline\": [{\"$facet\":"
+            + " {\"x\": [{\"$merge\": {\"into\": \"events\"}}]}}]}"));
+    detail("$facet { $merge }             -> " + reason(merge));
+    JsonNode js = cp.call("execute", Map.of("resourceId", "checkout-events", "operation",
+        "query", "statement", "{\"find\": \"events\", \"filter\": {\"$where\":"
+            + " \"sleep(100000)\"}}"));
+    detail("$where (server-side JS)       -> " + reason(js));
+    JsonNode pw = cp.call("execute", Map.of("resourceId", "checkout-events", "operation",
+        "query", "statement", "{\"aggregate\": \"events\", \"pipeline\": [{\"$project\":"
+            + " {\"p\": \"$customer.password\"}}]}"));
+    detail("$project of customer.password -> " + reason(pw));
+  }
+
   private void summariseAudit(Path auditFile) throws Exception {
     step("The audit trail");
     List<String> lines = Files.readAllLines(auditFile, StandardCharsets.UTF_8);
@@ -298,7 +343,8 @@ public final class DemoMain {
     detail("CONTRIBUTING: the order-history lookup plans as " + scanNode + " on orders (no index"
         + " on orders.customer_id, 200,000 rows).");
     detail("IMPACT: " + duplicateOrders + " orders were charged twice (" + duplicateAmount
-        + " over-charged) by the retrying payment client.");
+        + " over-charged) by the retrying payment client; the event log shows "
+        + retriedEvents + " retried payments.");
     detail("NEXT (for a human; the analyst is read-only): end pid " + blockingPid
         + "; CREATE INDEX CONCURRENTLY ON orders (customer_id, created_at); refund the"
         + " duplicate charges.");
@@ -427,6 +473,15 @@ public final class DemoMain {
         "    statementTimeoutMs: 10000",
         "    poolSize: 3",
         "    allowedTables: [public.customers, public.orders, public.payments, public.inventory]",
+        "  - id: checkout-events",
+        "    type: mongodb",
+        "    name: Checkout event log (MongoDB)",
+        "    connection: {uri: \"${EVENTS_MONGO_URI}\", database: " + StoryEvents.DATABASE
+            + ", readPreference: secondaryPreferred}",
+        "    allowedOperations: [query, list_tables, describe_table]",
+        "    maxRowsPerQuery: 50",
+        "    statementTimeoutMs: 10000",
+        "    blockedColumns: [\"*.password\"]",
         "masking:",
         "  enabled: true",
         "audit: {level: info" + (url == null ? ", output: stderr" : "") + "}",

@@ -21,7 +21,9 @@ class DemoIT {
     assertThat(rc).as(out).isZero();
     assertThat(seconds).isLessThan(60);
     assertThat(out)
-        .contains("[15/15")
+        .contains("[17/17")
+        .contains("$facet { $merge }             -> -32001 QUERY_BLOCKED")
+        .contains("retried payments")
         .contains("idle in transaction")
         .contains("Seq Scan on orders")
         .contains("customer_id indexed: false")
@@ -39,6 +41,9 @@ class DemoIT {
     }
     for (String value : DynamoChapter.SEEDED) {
       assertThat(out).as("seeded value leaked").doesNotContain(value);
+    }
+    for (String value : StoryEvents.PII) {
+      assertThat(out).as("seeded event value leaked").doesNotContain(value);
     }
     for (String[] c : StoryDatabase.CUSTOMERS) {
       for (String value : c) {

@@ -27,8 +27,8 @@ public interface DataSourceFactory {
   ReadOnlyDataSource create(ResourceConfig resource, DataSourceSettings settings);
 
   /**
-   * {@code postgres} → the PostgreSQL backend; {@code dynamodb} → the DynamoDB backend;
-   * {@code mongodb} → a clear error.
+   * {@code postgres} → the PostgreSQL backend; {@code mongodb} → the MongoDB backend;
+   * {@code dynamodb} → the DynamoDB backend.
    */
   static DataSourceFactory defaults() {
     return DefaultFactories::create;

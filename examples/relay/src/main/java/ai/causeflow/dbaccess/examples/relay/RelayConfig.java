@@ -6,7 +6,7 @@ import ai.causeflow.dbaccess.core.config.ConfigLoader;
 import ai.causeflow.dbaccess.core.config.DataSourcesConfig;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
-import ai.causeflow.dbaccess.examples.relay.internal.PendingConnections;
+import ai.causeflow.dbaccess.mongo.MongoConnectionConfig;
 import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,15 +39,13 @@ public record RelayConfig(
 
   /**
    * How the relay reads its configuration: its own sections first (as the file lists them), then
-   * one connection parser per resource type. MongoDB blocks are validated here until its backend
-   * module offers a parser; such resources are refused at start-up
-   * ({@link DataSourceFactory#defaults()}).
+   * one connection parser per resource type, each from its backend module.
    */
   public static final ConfigLoader LOADER = ConfigLoader.builder()
       .section("controlPlane", ControlPlaneConfig::parse)
       .section("limits", LimitsConfig::parse)
       .connection(PostgresConnectionConfig.TYPE, PostgresConnectionConfig::parse)
-      .connection("mongodb", PendingConnections::mongo)
+      .connection(MongoConnectionConfig.TYPE, MongoConnectionConfig::parse)
       .connection(DynamoConnection.TYPE, DynamoConnection::parse)
       .build();
 

@@ -11,7 +11,7 @@ import ai.causeflow.dbaccess.core.config.AuditConfig;
 import ai.causeflow.dbaccess.core.config.ConfigException;
 import ai.causeflow.dbaccess.core.config.MaskingConfig;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
-import ai.causeflow.dbaccess.examples.relay.internal.PendingConnections;
+import ai.causeflow.dbaccess.mongo.MongoConnectionConfig;
 import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ class RelayConfigTest {
 
     ResourceConfig mongo = c.resources().get(1);
     assertThat(mongo.name()).isEqualTo("events-mongo");
-    assertThat(((PendingConnections.Mongo) mongo.connection()).uri().reveal()).isEqualTo(MONGO_URI);
+    assertThat(((MongoConnectionConfig) mongo.connection()).uri().reveal()).isEqualTo(MONGO_URI);
     DynamoConnection ddb = (DynamoConnection) c.resources().get(2).connection();
     assertThat(ddb.roleArn()).isEqualTo("arn:aws:iam::123456789012:role/ReadOnly");
     assertThat(ddb.endpoint()).isNull();
