@@ -51,16 +51,18 @@ public final class DemoMain {
   }
 
   /**
-   * {@code --mcp}: the same seeded database with the outage running, served as an MCP server on
+   * {@code --mcp}: the same seeded databases (PostgreSQL with the outage running, and the MongoDB
+   * event log), served as an MCP server on
    * stdio (the relay's MCP front end, no control plane) until {@code in} ends. Logs and audit go
    * to stderr. For trying an MCP client against a database with a story in it.
    */
   public static int mcp(InputStream in, OutputStream protocol) {
     System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
     System.setProperty("slf4j.internal.verbosity", "WARN");
-    try (StoryDatabase db = StoryDatabase.start()) {
+    try (StoryDatabase db = StoryDatabase.start(); StoryEvents events = StoryEvents.start()) {
       db.startOutage();
-      RelayConfig config = RelayConfig.parse(config(null, db.port()), Map.of());
+      RelayConfig config = RelayConfig.parse(config(null, db.port()),
+          Map.of("EVENTS_MONGO_URI", events.uri()));
       Relay relay = Relay.builder(config).auditFromConfig(true, System.err, System.err).build();
       try {
         relay.serveMcp(in, protocol);
