@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ValidatorBenchmark {
-  /** The ~340-character statement measured in TEST-INFRA.md (parser speed). */
+  /** A ~340-character investigation statement (the parser-speed figures use this size). */
   static final String LONG = "SELECT o.id, o.status, c.email, count(i.id) AS items, "
       + "sum(i.quantity * i.unit_price_cents) AS total "
       + "FROM orders o JOIN customers c ON c.id = o.customer_id "

@@ -2,7 +2,7 @@ package ai.causeflow.dbaccess.core;
 
 /**
  * The stable, public reason for every refusal or failure. The names are the {@code data.reason}
- * values of the relay protocol (PROTOCOL.md) and never change meaning once released.
+ * values of the relay protocol (docs/protocol.md) and never change meaning once released.
  *
  * <p>Each code carries the JSON-RPC error code it maps to and whether retrying the same request
  * later may succeed.

@@ -27,7 +27,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * PostgreSQL values to JSON-compatible Java values, as PROTOCOL.md says: numbers stay numbers where
+ * PostgreSQL values to JSON-compatible Java values, as docs/protocol.md says: numbers stay numbers where
  * a JSON reader's double gives them back exactly, otherwise they come as strings; timestamps are
  * ISO-8601; bytea is base64; arrays are lists; json/jsonb are nested maps and lists.
  *

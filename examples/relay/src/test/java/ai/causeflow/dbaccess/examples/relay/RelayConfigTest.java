@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * relay's sections and the connection parsers it registers.
  */
 class RelayConfigTest {
-  /** The example from PROTOCOL.md, verbatim apart from indentation. */
+  /** A complete relay-config.yaml in the format of docs/protocol.md, every section used. */
   static final String PROTOCOL_EXAMPLE = """
       controlPlane:            # required unless --stdio
         url: wss://api.causeflow.ai/v1/relay/connect
