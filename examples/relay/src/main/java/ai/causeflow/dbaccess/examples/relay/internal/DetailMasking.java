@@ -18,7 +18,12 @@ import java.util.List;
 final class DetailMasking {
   private final List<MaskingStage> stages;
 
-  DetailMasking(Collection<ResourceState> resources) {
+  DetailMasking(List<MaskingStage> stages) {
+    this.stages = List.copyOf(stages);
+  }
+
+  /** The masking of these resources' data sources, each distinct stage once. */
+  static DetailMasking of(Collection<ResourceState> resources) {
     List<MaskingStage> distinct = new ArrayList<>();
     for (ResourceState r : resources) {
       MaskingStage s = r.dataSource().settings().masking();
@@ -26,7 +31,7 @@ final class DetailMasking {
         distinct.add(s);
       }
     }
-    this.stages = List.copyOf(distinct);
+    return new DetailMasking(distinct);
   }
 
   String mask(String detail) {

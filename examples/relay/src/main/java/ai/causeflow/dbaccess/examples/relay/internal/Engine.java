@@ -55,7 +55,7 @@ public final class Engine implements AutoCloseable {
     this.relayId = relayId;
     this.version = version;
     this.tenantId = tenantId;
-    DetailMasking detailMasking = new DetailMasking(resources);
+    DetailMasking detailMasking = DetailMasking.of(resources);
     // the relay's own audit events carry no data; they report the masking state the relay runs
     boolean masked = resources.stream()
         .allMatch(r -> r.dataSource().settings().masking().enabled());
