@@ -58,9 +58,10 @@ public final class DemoMain {
   public static int mcp(InputStream in, OutputStream protocol) {
     System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
     System.setProperty("slf4j.internal.verbosity", "WARN");
-    try (StoryDatabase db = StoryDatabase.start()) {
+    try (StoryDatabase db = StoryDatabase.start(); StoryEvents events = StoryEvents.start()) {
       db.startOutage();
-      RelayConfig config = RelayConfig.parse(config(null, db.port()), Map.of());
+      RelayConfig config = RelayConfig.parse(config(null, db.port()),
+          Map.of("EVENTS_MONGO_URI", events.uri()));
       Relay relay = Relay.builder(config).auditFromConfig(true, System.err, System.err).build();
       try {
         relay.serveMcp(in, protocol);
