@@ -7,17 +7,9 @@ import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.QueryResult;
 import ai.causeflow.dbaccess.core.audit.AuditSink;
 import ai.causeflow.dbaccess.core.config.ResourceConfig;
-import ai.causeflow.dbaccess.core.internal.ShapedRow;
 import ai.causeflow.dbaccess.core.masking.Masking;
 import ai.causeflow.dbaccess.postgres.PostgresOptions;
-import ai.causeflow.dbaccess.postgres.PostgresQueryValidator;
 import ai.causeflow.dbaccess.postgres.PostgresReadOnlyDataSource;
-import ai.causeflow.dbaccess.postgres.internal.PgPool;
-import ai.causeflow.dbaccess.postgres.internal.PostgresBackend;
-import ai.causeflow.dbaccess.core.spi.ExecutionContext;
-import ai.causeflow.dbaccess.core.spi.QueryPlan;
-import ai.causeflow.dbaccess.core.spi.RowCursor;
-import ai.causeflow.dbaccess.core.config.ConnectionConfig;
 import ai.causeflow.dbaccess.core.config.Secret;
 import ai.causeflow.dbaccess.postgres.PostgresConnectionConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -28,12 +20,10 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +70,6 @@ public class PostgresFetchBenchmark {
   /** A policy with table and column rules: the relation guard and the plan's catalog lookup run. */
   PostgresReadOnlyDataSource ruled;
   Connection raw;
-  PostgresBackend backend;
   Policy policy;
   final AtomicLong fresh = new AtomicLong();
 
@@ -119,10 +108,6 @@ public class PostgresFetchBenchmark {
             .blockedColumns(List.of("public.bench.password")).build())
         .masking(Masking.none()).auditSink(AuditSink.discard()).build(), options);
     raw = server.getPostgresDatabase().getConnection();
-    Properties props = new Properties();
-    props.setProperty("user", "postgres");
-    backend = new PostgresBackend(new PgPool("jdbc:postgresql://localhost:" + server.getPort()
-        + "/postgres", props, 1), options, new PostgresQueryValidator());
   }
 
   void execute(String... statements) throws SQLException {
@@ -142,7 +127,6 @@ public class PostgresFetchBenchmark {
     plainOneThread.close();
     ruled.close();
     raw.close();
-    backend.close();
     server.close();
   }
 
@@ -231,28 +215,6 @@ public class PostgresFetchBenchmark {
     } finally {
       raw.rollback();
       raw.setAutoCommit(true);
-    }
-    return rows.size();
-  }
-
-  /** The PostgreSQL backend's cursor alone: validation, session, streaming, type mapping. */
-  @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  public int fetch100kBackendOnly() {
-    QueryRequest req = QueryRequest.query(ALL).limit(ROWS).build();
-    QueryPlan plan = backend.validate(req, policy);
-    ExecutionContext ctx = new ExecutionContext(req.requestId(), "bench", policy,
-        policy.statementTimeout(), Instant.now().plus(policy.statementTimeout()), ROWS + 1);
-    List<Map<String, Object>> rows = new ArrayList<>();
-    try (RowCursor c = backend.open(plan, ctx)) {
-      Map<String, Object> r;
-      while ((r = c.next()) != null) {
-        if (r instanceof ShapedRow shaped) {
-          shaped.resolveLazyValues(); // the conversions the pipeline would run
-        }
-        rows.add(r);
-      }
     }
     return rows.size();
   }

@@ -3,7 +3,6 @@ package ai.causeflow.dbaccess.benchmarks;
 import ai.causeflow.dbaccess.core.Policy;
 import ai.causeflow.dbaccess.postgres.PostgresQueryValidator;
 import ai.causeflow.dbaccess.postgres.ValidatedQuery;
-import ai.causeflow.dbaccess.postgres.internal.PgLexer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,11 +75,5 @@ public class ValidatorBenchmark {
   @Benchmark
   public ValidatedQuery cachedMix() {
     return cached.validate(nextStatement(), policy);
-  }
-
-  @Benchmark
-  public Object lexerOnlyMix() {
-    String sql = nextStatement();
-    return PgLexer.toJdbc(sql, PgLexer.singleStatementTokens(sql));
   }
 }

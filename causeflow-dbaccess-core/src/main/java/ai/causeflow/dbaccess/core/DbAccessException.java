@@ -67,4 +67,10 @@ public class DbAccessException extends RuntimeException {
     return "DbAccessException[" + code + (driverCode == null ? "" : ", driverCode=" + driverCode)
         + "]: " + getMessage();
   }
+
+  /** The message, never null: every constructor requires one. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
+  }
 }

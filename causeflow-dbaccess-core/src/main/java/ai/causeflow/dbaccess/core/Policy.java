@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Set;
 
 /**
@@ -175,9 +176,9 @@ public final class Policy {
     }
   }
 
-  private String tableRefusal(String table) {
+  private @Nullable String tableRefusal(String table) {
     Objects.requireNonNull(table, "table");
-    Glob blocked = Glob.firstMatch(blockedTableGlobs, table);
+    @Nullable Glob blocked = Glob.firstMatch(blockedTableGlobs, table);
     if (blocked != null) {
       return "table '" + table + "' matches blockedTables rule '" + blocked + "'";
     }

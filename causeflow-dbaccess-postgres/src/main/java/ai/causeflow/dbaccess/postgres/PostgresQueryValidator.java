@@ -145,9 +145,10 @@ public final class PostgresQueryValidator {
       }
       result = new Refusal(e.code(), e.getMessage());
     }
-    if (key != null) {
-      synchronized (cache) {
-        cache.put(key, result);
+    Map<Key, Object> c = cache;
+    if (key != null && c != null) {
+      synchronized (c) {
+        c.put(key, result);
       }
     }
     if (result instanceof Refusal r) {

@@ -208,7 +208,7 @@ public final class InMemoryBackend implements Backend {
     }
     Plan plan = (Plan) queryPlan;
     return switch (plan.kind) {
-      case SELECT -> cursor(plan.table.columns, select(plan), context);
+      case SELECT -> cursor(plan.requireTable().columns, select(plan), context);
       case SLEEP -> {
         CountDownLatch cancelled = new CountDownLatch(1);
         context.onCancel(cancelled::countDown);
@@ -230,7 +230,7 @@ public final class InMemoryBackend implements Backend {
       case EXPLAIN -> {
         Map<String, @Nullable Object> row = new LinkedHashMap<>();
         row.put("plan", Map.of("node", plan.table == null ? "Result" : "Seq Scan",
-            "relation", plan.table == null ? "" : plan.table.name));
+            "relation", plan.table == null ? "" : plan.requireTable().name));
         yield cursor(List.of(new Column("plan", "json")), List.of(row), context);
       }
       case LIST -> {
@@ -245,12 +245,12 @@ public final class InMemoryBackend implements Backend {
       }
       case DESCRIBE -> {
         List<TableDescription.Field> fields = new ArrayList<>();
-        for (Column c : plan.table.columns) {
+        for (Column c : plan.requireTable().columns) {
           fields.add(new TableDescription.Field(c.name(), c.type(), null, null,
-              context.policy().isColumnBlocked(plan.table.name + "." + c.name()), Map.of()));
+              context.policy().isColumnBlocked(plan.requireTable().name + "." + c.name()), Map.of()));
         }
-        TableDescription d = new TableDescription(schemaOf(plan.table.name),
-            nameOf(plan.table.name), "table", (long) plan.table.rows.size(), fields, List.of(),
+        TableDescription d = new TableDescription(schemaOf(plan.requireTable().name),
+            nameOf(plan.requireTable().name), "table", (long) plan.requireTable().rows.size(), fields, List.of(),
             List.of(), Map.of());
         List<Map<String, @Nullable Object>> rows = new ArrayList<>();
         rows.add(d.toRow());
@@ -261,12 +261,12 @@ public final class InMemoryBackend implements Backend {
 
   private List<Map<String, @Nullable Object>> select(Plan plan) {
     if (plan.whereColumn == null) {
-      return plan.table.rows;
+      return plan.requireTable().rows;
     }
     Object wanted = plan.literal() != null ? plan.literal()
         : plan.request().parameters().get(0);
     List<Map<String, @Nullable Object>> out = new ArrayList<>();
-    for (Map<String, @Nullable Object> row : plan.table.rows) {
+    for (Map<String, @Nullable Object> row : plan.requireTable().rows) {
       Object v = row.get(plan.whereColumn);
       if (v != null && wanted != null && (v.equals(wanted)
           || (v instanceof Number a && wanted instanceof Number b && a.longValue() == b.longValue()))) {
@@ -346,7 +346,12 @@ public final class InMemoryBackend implements Backend {
 
   private record Plan(QueryRequest request, Kind kind, @Nullable Table table,
       @Nullable String whereColumn, @Nullable String literal, long sleepMs, Set<String> tables)
-      implements QueryPlan {}
+      implements QueryPlan {
+    /** The table of a SELECT or DESCRIBE plan (set by {@code validate} for those kinds). */
+    Table requireTable() {
+      return Objects.requireNonNull(table, "table");
+    }
+  }
 
   private record Table(String name, List<Column> columns, List<Map<String, @Nullable Object>> rows) {}
 

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -187,7 +188,7 @@ public abstract class ReadOnlyDataSourceContract {
       assertThat(r.columns()).extracting(c -> c.name()).containsExactlyElementsOf(
           ContractDataset.ITEM_COLUMNS);
       assertThat(r.rows().get(0)).containsEntry("email", ContractDataset.email(1));
-      assertThat(((Number) r.rows().get(49).get("id")).longValue()).isEqualTo(50L);
+      assertThat(((Number) Objects.requireNonNull(r.rows().get(49).get("id"))).longValue()).isEqualTo(50L);
       assertThat(r.metadata().resourceId()).isEqualTo("contract");
       assertThat(r.metadata().masked()).isFalse();
     }
@@ -337,7 +338,7 @@ public abstract class ReadOnlyDataSourceContract {
     try (ReadOnlyDataSource ds = createDataSource(settings(p))) {
       long start = System.nanoTime();
       DbAccessException e = catchThrowableOfType(DbAccessException.class,
-          () -> query(ds, slow, null));
+          () -> query(ds, Objects.requireNonNull(slow), null));
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertThat(e).isNotNull();
       assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
@@ -353,7 +354,7 @@ public abstract class ReadOnlyDataSourceContract {
     String slow = slowQuery();
     Assumptions.assumeTrue(slow != null, "backend has no slow statement to test with");
     try (ReadOnlyDataSource ds = createDataSource(settings())) {
-      QueryRequest req = QueryRequest.query(slow).requestId("contract-cancel-1").build();
+      QueryRequest req = QueryRequest.query(Objects.requireNonNull(slow)).requestId("contract-cancel-1").build();
       CompletableFuture<QueryResult> running = CompletableFuture.supplyAsync(() -> ds.execute(req));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!ds.cancel("contract-cancel-1")) {
@@ -363,7 +364,7 @@ public abstract class ReadOnlyDataSourceContract {
       Throwable t = catchThrowableOfType(java.util.concurrent.ExecutionException.class,
           () -> running.get(10, TimeUnit.SECONDS)).getCause();
       assertThat(t).isInstanceOf(DbAccessException.class);
-      assertThat(((DbAccessException) t).code()).isEqualTo(ErrorCode.CANCELLED);
+      assertThat(((DbAccessException) Objects.requireNonNull(t)).code()).isEqualTo(ErrorCode.CANCELLED);
       assertThat(ds.inFlight()).isZero();
       assertThat(query(ds, selectAllItems(), 1).rowCount()).isEqualTo(1);
     }
@@ -551,7 +552,7 @@ public abstract class ReadOnlyDataSourceContract {
       query(ds, selectAllItems(), null); // the cursor's buffers are reused by the next request
       assertThat(ValueJson.toJson(r.rows())).isEqualTo(before);
       for (int i = 0; i < r.rowCount(); i++) {
-        assertThat(((Number) r.rows().get(i).get("id")).longValue()).isEqualTo(i + 1L);
+        assertThat(((Number) Objects.requireNonNull(r.rows().get(i).get("id"))).longValue()).isEqualTo(i + 1L);
       }
     }
   }
@@ -562,7 +563,7 @@ public abstract class ReadOnlyDataSourceContract {
     String statement = queryWithLiteral(literal);
     Assumptions.assumeTrue(statement != null, "no statement text for this backend");
     try (ReadOnlyDataSource ds = createDataSource(settings())) {
-      QueryResult r = query(ds, statement, null);
+      QueryResult r = query(ds, Objects.requireNonNull(statement), null);
       assertThat(r.rowCount()).isEqualTo(1);
       AuditEvent ev = audit.last();
       assertThat(ev.statement()).isNotBlank().doesNotContain(literal);

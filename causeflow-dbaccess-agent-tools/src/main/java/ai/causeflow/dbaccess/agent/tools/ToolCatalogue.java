@@ -165,7 +165,7 @@ public final class ToolCatalogue {
     for (Resource r : resources.values()) {
       for (String op : r.tools()) {
         if (!op.equals(LIST_RESOURCES)) {
-          byOp.get(op).add(r);
+          Objects.requireNonNull(byOp.get(op), op).add(r);
         }
       }
     }

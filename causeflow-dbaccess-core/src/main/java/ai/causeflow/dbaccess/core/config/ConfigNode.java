@@ -128,8 +128,12 @@ public final class ConfigNode {
    * @param required absent or empty is an error
    * @param dflt returned when absent and not required
    */
+  // NullAway cannot express "null only when not required and dflt is null": callers that pass a
+  // null default treat the result as nullable (their own fields are @Nullable).
+  @SuppressWarnings("NullAway")
   public String string(boolean required, @Nullable String dflt) {
-    if (!present()) {
+    JsonNode json = this.json;
+    if (json == null || !present()) {
       if (required) {
         throw new ConfigException(path, "is required");
       }
@@ -157,7 +161,8 @@ public final class ConfigNode {
 
   /** An integer within {@code [min, max]} (a numeric string is accepted, for {@code ${VAR}}). */
   public long integer(long dflt, long min, long max) {
-    if (!present()) {
+    JsonNode json = this.json;
+    if (json == null || !present()) {
       return dflt;
     }
     long v;
@@ -181,7 +186,8 @@ public final class ConfigNode {
 
   /** A boolean ({@code "true"}/{@code "false"} strings accepted, for {@code ${VAR}}). */
   public boolean bool(boolean dflt) {
-    if (!present()) {
+    JsonNode json = this.json;
+    if (json == null || !present()) {
       return dflt;
     }
     if (json.isBoolean()) {

@@ -3,6 +3,7 @@ package ai.causeflow.dbaccess.core.internal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.regex.Pattern;
 
 /**
@@ -69,7 +70,7 @@ public final class Glob {
   }
 
   /** The first glob in {@code globs} that matches, or null. */
-  public static Glob firstMatch(List<Glob> globs, String name) {
+  public static @Nullable Glob firstMatch(List<Glob> globs, String name) {
     for (Glob g : globs) {
       if (g.matches(name)) {
         return g;

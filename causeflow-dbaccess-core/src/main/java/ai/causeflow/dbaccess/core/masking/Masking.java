@@ -246,7 +246,7 @@ public final class Masking implements MaskingStage {
       try {
         new CustomPattern(name, regex, replacement, maxPatternInput, patternStepsPerChar);
       } catch (IllegalArgumentException e) {
-        throw invalid(e.getMessage());
+        throw invalid(Objects.requireNonNullElse(e.getMessage(), "invalid pattern"));
       }
       patterns.add(new String[] {name, regex, replacement});
       return this;
@@ -302,7 +302,7 @@ public final class Masking implements MaskingStage {
       try {
         return new Masking(this);
       } catch (IllegalArgumentException e) {
-        throw invalid(e.getMessage());
+        throw invalid(Objects.requireNonNullElse(e.getMessage(), "invalid masking settings"));
       }
     }
 

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Set;
 
 /**
@@ -188,7 +189,7 @@ public final class Redactors {
     return out.toString();
   }
 
-  private static String childPath(Deque<String> path, String field) {
+  private static String childPath(Deque<String> path, @Nullable String field) {
     String parent = path.peek();
     if (parent == null) {
       return field == null ? "" : field;

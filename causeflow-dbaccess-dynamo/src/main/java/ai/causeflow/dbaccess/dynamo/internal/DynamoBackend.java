@@ -206,7 +206,7 @@ public final class DynamoBackend implements Backend {
   }
 
   private RowCursor describe(DynamoPlan plan, ExecutionContext ctx) {
-    String table = plan.table();
+    String table = plan.requireTable();
     Policy policy = ctx.policy();
     software.amazon.awssdk.services.dynamodb.model.TableDescription t;
     try {
@@ -323,7 +323,7 @@ public final class DynamoBackend implements Backend {
       }
     }
     for (Map.Entry<String, java.util.TreeSet<String>> e : seenTypes.entrySet()) {
-      int n = counts.get(e.getKey());
+      int n = counts.getOrDefault(e.getKey(), 0);
       fields.add(new TableDescription.Field(e.getKey(), String.join("|", e.getValue()),
           n < items.size() ? true : null, n / (double) items.size(),
           policy.isColumnBlocked(table + "." + e.getKey()), Map.of("sampled_items",

@@ -129,12 +129,12 @@ final class DynamoCursor implements RowCursor {
     @Nullable Object[] values = new Object[n];
     int i = 0;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
-      if (same && !s.name(i).equals(e.getKey())) {
+      if (same && s != null && !s.name(i).equals(e.getKey())) {
         same = false;
       }
       values[i++] = AttributeValues.value(e.getValue());
     }
-    if (!same) {
+    if (s == null || !same) {
       s = RowShape.of(new ArrayList<>(item.keySet()));
       shape = s;
     }
@@ -163,7 +163,7 @@ final class DynamoCursor implements RowCursor {
   }
 
   private void getItem() {
-    GetItemRequest r = ((GetItemRequest) plan.sdkRequest()).toBuilder()
+    GetItemRequest r = ((GetItemRequest) plan.requireSdkRequest()).toBuilder()
         .overrideConfiguration(timeout()).build();
     GetItemResponse resp = call(() -> client.getItem(r));
     pages++;
@@ -212,7 +212,7 @@ final class DynamoCursor implements RowCursor {
     Map<String, AttributeValue> lek;
     long scanned;
     if (plan.kind() == DynamoPlan.Kind.QUERY) {
-      QueryRequest r = ((QueryRequest) plan.sdkRequest()).toBuilder()
+      QueryRequest r = ((QueryRequest) plan.requireSdkRequest()).toBuilder()
           .overrideConfiguration(timeout()).exclusiveStartKey(exclusiveStart).limit(pageLimit)
           .build();
       QueryResponse resp = call(() -> client.query(r));
@@ -222,7 +222,7 @@ final class DynamoCursor implements RowCursor {
       counted += resp.count() == null ? items.size() : resp.count();
       addCapacity(resp.consumedCapacity());
     } else {
-      ScanRequest r = ((ScanRequest) plan.sdkRequest()).toBuilder()
+      ScanRequest r = ((ScanRequest) plan.requireSdkRequest()).toBuilder()
           .overrideConfiguration(timeout()).exclusiveStartKey(exclusiveStart).limit(pageLimit)
           .build();
       ScanResponse resp = call(() -> client.scan(r));
@@ -272,7 +272,7 @@ final class DynamoCursor implements RowCursor {
 
   private void batch() {
     Map<String, KeysAndAttributes> request = unprocessed != null ? unprocessed
-        : ((BatchGetItemRequest) plan.sdkRequest()).requestItems();
+        : ((BatchGetItemRequest) plan.requireSdkRequest()).requestItems();
     if (pages > 0) {
       if (pages >= options.maxPagesPerRequest()) {
         stoppedBy = "pages";
@@ -286,7 +286,7 @@ final class DynamoCursor implements RowCursor {
         throw new DbAccessException(ErrorCode.CANCELLED, "request was cancelled");
       }
     }
-    BatchGetItemRequest r = ((BatchGetItemRequest) plan.sdkRequest()).toBuilder()
+    BatchGetItemRequest r = ((BatchGetItemRequest) plan.requireSdkRequest()).toBuilder()
         .requestItems(request).overrideConfiguration(timeout()).build();
     BatchGetItemResponse resp = call(() -> client.batchGetItem(r));
     pages++;

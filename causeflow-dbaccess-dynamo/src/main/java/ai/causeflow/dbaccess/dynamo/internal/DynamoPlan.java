@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.dynamo.internal;
 
+import java.util.Objects;
 import ai.causeflow.dbaccess.core.QueryRequest;
 import ai.causeflow.dbaccess.core.spi.QueryPlan;
 import java.util.List;
@@ -33,6 +34,17 @@ public record DynamoPlan(
     @Nullable Integer userLimit,
     boolean count,
     List<String> projectedAttributes) implements QueryPlan {
+
+  /** The table of a plan that reads one (not the table listing). */
+  public String requireTable() {
+    return Objects.requireNonNull(table, "table");
+  }
+
+  /** The SDK request of a plan that reads items (GetItem, Query, Scan, BatchGetItem). */
+  public SdkRequest requireSdkRequest() {
+    return Objects.requireNonNull(sdkRequest, "sdkRequest");
+  }
+
 
   /** The API call a plan makes. */
   public enum Kind { GET_ITEM, QUERY, SCAN, BATCH_GET_ITEM, LIST_TABLES, DESCRIBE_TABLE }

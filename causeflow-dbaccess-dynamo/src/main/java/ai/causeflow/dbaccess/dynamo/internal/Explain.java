@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.dynamo.internal;
 
+import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +23,7 @@ final class Explain {
     Map<String, @Nullable Object> m = new LinkedHashMap<>();
     switch (plan.kind()) {
       case GET_ITEM -> {
-        GetItemRequest r = (GetItemRequest) plan.sdkRequest();
+        GetItemRequest r = (GetItemRequest) plan.requireSdkRequest();
         m.put("call", "GetItem");
         m.put("table", plan.table());
         m.put("access", "one item by its full primary key");
@@ -31,7 +32,7 @@ final class Explain {
         m.put("consistent_read", Boolean.TRUE.equals(r.consistentRead()));
       }
       case QUERY -> {
-        QueryRequest r = (QueryRequest) plan.sdkRequest();
+        QueryRequest r = (QueryRequest) plan.requireSdkRequest();
         m.put("call", "Query");
         m.put("table", plan.table());
         m.put("index", plan.index());
@@ -46,7 +47,7 @@ final class Explain {
         m.put("limit", plan.userLimit());
       }
       case SCAN -> {
-        ScanRequest r = (ScanRequest) plan.sdkRequest();
+        ScanRequest r = (ScanRequest) plan.requireSdkRequest();
         m.put("call", "Scan");
         m.put("table", plan.table());
         m.put("index", plan.index());
@@ -60,12 +61,12 @@ final class Explain {
         m.put("limit", plan.userLimit());
       }
       case BATCH_GET_ITEM -> {
-        BatchGetItemRequest r = (BatchGetItemRequest) plan.sdkRequest();
+        BatchGetItemRequest r = (BatchGetItemRequest) plan.requireSdkRequest();
         m.put("call", "BatchGetItem");
         m.put("table", plan.table());
-        m.put("access", "up to " + r.requestItems().get(plan.table()).keys().size()
-            + " items by their full primary keys");
-        m.put("projection", r.requestItems().get(plan.table()).projectionExpression());
+        var items = Objects.requireNonNull(r.requestItems().get(plan.requireTable()));
+        m.put("access", "up to " + items.keys().size() + " items by their full primary keys");
+        m.put("projection", items.projectionExpression());
       }
       default -> m.put("call", plan.kind().name());
     }

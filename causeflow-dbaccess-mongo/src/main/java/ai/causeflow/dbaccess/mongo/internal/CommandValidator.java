@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.mongo.internal;
 
+import java.util.Objects;
 import static ai.causeflow.dbaccess.mongo.internal.CommandParser.blocked;
 
 import ai.causeflow.dbaccess.core.DbAccessException;
@@ -480,12 +481,12 @@ public final class CommandValidator {
         String op = d.getFirstKey();
         if (find && d.size() == 1 && op.equals("$elemMatch")) {
           rules.check(scope.collection(), p, moved);
-          filter(doc(d.get(op), where + "." + k + ".$elemMatch"), scope, p + ".",
+          filter(doc(Objects.requireNonNull(d.get(op)), where + "." + k + ".$elemMatch"), scope, p + ".",
               where + "." + k + ".$elemMatch");
           inclusion = true;
         } else if (find && d.size() == 1 && op.equals("$slice")
-            && (d.get(op).isNumber() || d.get(op).isArray() && d.get(op).asArray().size() == 2
-                && d.get(op).asArray().stream().allMatch(BsonValue::isNumber))) {
+            && (Objects.requireNonNull(d.get(op)).isNumber() || Objects.requireNonNull(d.get(op)).isArray() && Objects.requireNonNull(d.get(op)).asArray().size() == 2
+                && Objects.requireNonNull(d.get(op)).asArray().stream().allMatch(BsonValue::isNumber))) {
           rules.check(scope.collection(), p, moved);
         } else {
           expr(v, scope, where + "." + k);
@@ -573,7 +574,7 @@ public final class CommandValidator {
         throw blocked(w + ": a stage is a document with exactly one key");
       }
       String name = stage.getFirstKey();
-      BsonValue v = stage.get(name);
+      BsonValue v = Objects.requireNonNull(stage.get(name));
       w = w + "." + name;
       if (!STAGES.contains(name)) {
         throw blocked(w + ": stage '" + name + "' is not allowed (allowed: "
@@ -1098,7 +1099,7 @@ public final class CommandValidator {
     if (d.size() != 1) {
       throw blocked(w + ": an operator expression has exactly one key ('" + first + "')");
     }
-    operator(first, d.get(first), scope, w + "." + first);
+    operator(first, Objects.requireNonNull(d.get(first)), scope, w + "." + first);
   }
 
   private void operator(String op, BsonValue arg, Scope scope, String w) {

@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.postgres.internal;
 
+import java.util.Objects;
 import ai.causeflow.dbaccess.core.Column;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
@@ -135,15 +136,15 @@ public final class PostgresBackend implements Backend {
     PlanAuthority.Lineage lineage = null;
     try {
       if (op.equals(Operation.QUERY) || op.equals(Operation.EXPLAIN)) {
-        session.refuseIfLoggedWhole(plan.jdbcSql());
+        session.refuseIfLoggedWhole(Objects.requireNonNull(plan.jdbcSql()));
         RelationGuard.check(session, plan.tables(), policy);
         // the server's own name resolution: what the plan scans is judged too, always (the
         // catalog rule holds under every policy); see PlanAuthority
-        lineage = PlanAuthority.check(session, plan.jdbcSql(), plan.parameterIndexes(),
+        lineage = PlanAuthority.check(session, Objects.requireNonNull(plan.jdbcSql()), plan.parameterIndexes(),
             plan.request().parameters(), plan.tables(), policy);
       }
       if (op.equals(Operation.QUERY)) {
-        return PgCursor.execute(session, ctx, plan.jdbcSql(), plan.parameterIndexes(),
+        return PgCursor.execute(session, ctx, Objects.requireNonNull(plan.jdbcSql()), plan.parameterIndexes(),
             plan.request().parameters(), fetch, policy, null, null, lineage);
       }
       if (op.equals(Operation.EXPLAIN)) {
@@ -288,7 +289,7 @@ public final class PostgresBackend implements Backend {
   private RowCursor describe(PgSession session, PgPlan plan, Policy policy) throws SQLException {
     Connection c = session.connection();
     String schema = plan.schema();
-    String table = plan.table();
+    String table = Objects.requireNonNull(plan.table(), "table");
     String qualified = schema + "." + table;
     Map<String, @Nullable Object> details = new LinkedHashMap<>();
     String kind;

@@ -1,5 +1,6 @@
 package ai.causeflow.dbaccess.postgres.internal;
 
+import java.util.Objects;
 import ai.causeflow.dbaccess.core.DbAccessException;
 import ai.causeflow.dbaccess.core.ErrorCode;
 import java.sql.SQLException;
@@ -298,12 +299,12 @@ public final class SqlErrors {
     String missing = "42703".equals(state) || "42P01".equals(state) || "42883".equals(state)
         ? missingName(e, statement) : null;
     if (missing != null) {
-      String kind = switch (state) {
+      String kind = switch (Objects.requireNonNull(state)) {
         case "42703" -> "column";
         case "42P01" -> "table";
         default -> "function";
       };
-      String fix = switch (state) {
+      String fix = switch (Objects.requireNonNull(state)) {
         case "42703" -> "; check the column names with describe_table";
         case "42P01" -> "; check the table names with list_tables";
         default -> "; check the function's name and argument types";

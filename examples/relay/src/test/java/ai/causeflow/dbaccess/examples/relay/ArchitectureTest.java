@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
  *       pipeline reads without a copy.
  * </ul>
  *
- * <p>Not covered: the JMH benchmarks (not on this classpath; they read the PostgreSQL backend
- * directly to measure it without the pipeline).
+ * <p>The JMH benchmarks are not on this classpath; their own module checks that they use public
+ * API only ({@code BenchmarksUsePublicApiTest}).
  */
 class ArchitectureTest {
   static final List<String> MODULES = List.of("core", "testkit", "postgres", "mongo", "dynamo",
-      "examples.relay");
+      "tools", "examples.relay");
   static JavaClasses classes;
 
   @BeforeAll
